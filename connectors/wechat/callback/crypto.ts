@@ -16,6 +16,7 @@ export type CryptoErrorCode =
   | 'buffer' // -40008 bad padding / length
   | 'base64'; // -40010
 
+/** A failed crypto step; `code` names the sample library's error (see CryptoErrorCode). */
 export class CallbackCryptoError extends Error {
   constructor(readonly code: CryptoErrorCode, message: string) {
     super(message);
@@ -52,10 +53,15 @@ export function msgSignature(token: string, timestamp: string, nonce: string, en
   return sortedSha1([token, timestamp, nonce, encrypt]);
 }
 
-/** Constant-time comparison of two hex signatures (false on any length or charset mismatch). */
+/**
+ * Constant-time comparison of two hex signatures (false on any length or charset mismatch).
+ * Case-sensitive on purpose: Tencent and every sample SDK emit lowercase hex and compare
+ * verbatim, and accepting `ABCD…` would give one signature up to 2^40 spellings, each a fresh
+ * key for a replay cache that records the signature as sent.
+ */
 export function signaturesEqual(expectedHex: string, givenHex: string): boolean {
   const a = Buffer.from(expectedHex, 'utf8');
-  const b = Buffer.from(givenHex.toLowerCase(), 'utf8');
+  const b = Buffer.from(givenHex, 'utf8');
   if (a.length !== b.length) {
     timingSafeEqual(a, a); // keep timing independent of where the mismatch is
     return false;
@@ -77,6 +83,7 @@ export function encryptMessage(aesKey: Buffer, message: string, receiveId: strin
   return Buffer.concat([cipher.update(padded), cipher.final()]).toString('base64');
 }
 
+/** The three parts of a decrypted WXBizMsgCrypt plaintext. */
 export interface DecryptedMessage {
   message: string;
   receiveId: string;

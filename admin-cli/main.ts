@@ -1,0 +1,48 @@
+/**
+ * cgw: the operator and compliance CLI. It talks to the admin API, except for
+ * `migrate` and `archive verify`, which work on the database directly.
+ * Exit codes: 0 ok, 1 a check found problems, 2 bad usage or configuration.
+ */
+import { Command } from 'commander';
+import { configCheckCommand } from './commands/config-check';
+import { migrateCommand } from './commands/migrate';
+import { archiveVerifyCommand } from './commands/archive-verify';
+
+const program = new Command('cgw').description('wechat-compliance-gateway operator CLI').showHelpAfterError();
+
+program
+  .command('config')
+  .description('configuration')
+  .command('check')
+  .description('validate the configuration exactly as the gateway does at start, reporting every problem')
+  .option('-c, --config <file>', 'YAML configuration file (default: $CGW_CONFIG)')
+  .action(async (opts: { config?: string }) => {
+    process.exitCode = await configCheckCommand(opts);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .option('-c, --config <file>', 'YAML configuration file (default: $CGW_CONFIG)')
+  .option('--status', 'only show applied and pending migrations')
+  .action(async (opts: { config?: string; status?: boolean }) => {
+    process.exitCode = await migrateCommand(opts);
+  });
+
+program
+  .command('archive')
+  .description('the encrypted archive')
+  .command('verify')
+  .description('verify every hash chain and signed checkpoint: detects altered, deleted, inserted or reordered records and forged checkpoints')
+  .option('-c, --config <file>', 'YAML configuration file (default: $CGW_CONFIG)')
+  .option('--db <file>', 'an SQLite archive file (instead of --config)')
+  .option('--pki <dir>', 'directory with the CA certificate (default: archive.pkiDir, or pki/ beside --db)')
+  .option('--json', 'print a JSON summary on stdout (progress still goes to stderr)')
+  .action(async (opts: { config?: string; db?: string; pki?: string; json?: boolean }) => {
+    process.exitCode = await archiveVerifyCommand(opts);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`cgw: ${(err as Error).message}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,126 @@
+/** ArchiveStore over TypeORM: the same code on SQLite, PostgreSQL and SQL Server. */
+import type { DataSource, EntityManager } from 'typeorm';
+import { ARCHIVE_RECORD_ENTITY, CALLBACK_NONCE_ENTITY, CHAIN_HEAD_ENTITY, OUTBOX_ENTITY } from '../db/entities';
+import type { ArchiveRecordRow, CallbackNonceRow, ChainHeadRow, OutboxRow } from '../db/entities';
+import { isUniqueViolation } from '../db/errors';
+import { chunk, rowsPerStatement } from '../db/chunk';
+import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from './store';
+import type { StoredRecord } from './types';
+
+export class TypeOrmArchiveStore implements ArchiveStore {
+  readonly maxConcurrentBatches: number;
+  private readonly lockHeads: boolean;
+
+  constructor(private readonly dataSource: DataSource) {
+    const type = dataSource.options.type;
+    // SQLite has one writer at a time anyway, and TypeORM refuses row locks there.
+    this.lockHeads = type !== 'better-sqlite3';
+    this.maxConcurrentBatches = this.lockHeads ? 4 : 1;
+  }
+
+  transaction<T>(fn: (tx: ArchiveTransaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => fn(new Tx(manager, this.lockHeads)));
+  }
+
+  async ensureChainHeads(shards: number, genesis: (shard: number) => string, nowMs: number): Promise<void> {
+    const repo = this.dataSource.getRepository<ChainHeadRow>(CHAIN_HEAD_ENTITY);
+    const existing = new Set((await repo.find({ select: { shard: true } })).map((h) => h.shard));
+    for (let shard = 0; shard < shards; shard++) {
+      if (existing.has(shard)) continue;
+      try {
+        await repo.insert({ shard, seq: 0, headHash: genesis(shard), updatedAt: nowMs });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err; // another replica created it
+      }
+    }
+  }
+
+  isUniqueViolation(err: unknown): boolean {
+    return isUniqueViolation(err);
+  }
+
+  /** One stored record by id, or null. */
+  async load(id: string): Promise<StoredRecord | null> {
+    return this.dataSource.getRepository<ArchiveRecordRow>(ARCHIVE_RECORD_ENTITY).findOneBy({ id });
+  }
+}
+
+class Tx implements ArchiveTransaction {
+  constructor(private readonly m: EntityManager, private readonly lock: boolean) {}
+
+  async lockChainHead(shard: number): Promise<{ seq: number; hash: string }> {
+    const qb = this.m.getRepository<ChainHeadRow>(CHAIN_HEAD_ENTITY).createQueryBuilder('h').where('h.shard = :shard', { shard });
+    const head = await (this.lock ? qb.setLock('pessimistic_write') : qb).getOne();
+    if (!head) throw new Error(`chain head for shard ${shard} missing (archive writer not initialised)`);
+    return { seq: head.seq, hash: head.headHash };
+  }
+
+  async findByDedupe(dedupeBidxs: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const part of chunk(dedupeBidxs, 1000)) {
+      const rows = await this.m
+        .getRepository<ArchiveRecordRow>(ARCHIVE_RECORD_ENTITY)
+        .createQueryBuilder('r')
+        .select(['r.id', 'r.dedupeBidx'])
+        .where('r.dedupeBidx IN (:...part)', { part })
+        .getMany();
+      for (const r of rows) out.set(r.dedupeBidx, r.id);
+    }
+    return out;
+  }
+
+  async findOutbox(recordIds: string[]): Promise<Map<string, { id: string; target: string }[]>> {
+    const out = new Map<string, { id: string; target: string }[]>();
+    for (const part of chunk(recordIds, 1000)) {
+      const rows = await this.m
+        .getRepository<OutboxRow>(OUTBOX_ENTITY)
+        .createQueryBuilder('o')
+        .select(['o.id', 'o.recordId', 'o.target'])
+        .where('o.recordId IN (:...part)', { part })
+        .getMany();
+      for (const r of rows) out.set(r.recordId, [...(out.get(r.recordId) ?? []), { id: r.id, target: r.target }]);
+    }
+    return out;
+  }
+
+  async findNonces(keys: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const part of chunk(keys, 1000)) {
+      const rows = await this.m
+        .getRepository<CallbackNonceRow>(CALLBACK_NONCE_ENTITY)
+        .createQueryBuilder('n')
+        .select(['n.nonceKey', 'n.bodyHash'])
+        .where('n.nonceKey IN (:...part)', { part })
+        .getMany();
+      for (const r of rows) out.set(r.nonceKey, r.bodyHash);
+    }
+    return out;
+  }
+
+  async insertRecords(rows: StoredRecord[]): Promise<void> {
+    for (const part of chunk(rows, rowsPerStatement(14))) {
+      await this.m.createQueryBuilder().insert().into(ARCHIVE_RECORD_ENTITY).values(part).updateEntity(false).execute();
+    }
+  }
+
+  async insertOutbox(rows: OutboxInsert[]): Promise<void> {
+    const values: OutboxRow[] = rows.map((r) => ({
+      id: r.id, recordId: r.recordId, kind: 'forward', target: r.target, status: 'pending', attempts: 0,
+      nextAttemptAt: r.nowMs, lastError: null, createdAt: r.nowMs, updatedAt: r.nowMs, doneAt: null,
+    }));
+    for (const part of chunk(values, rowsPerStatement(11))) {
+      await this.m.createQueryBuilder().insert().into(OUTBOX_ENTITY).values(part).updateEntity(false).execute();
+    }
+  }
+
+  async insertNonces(rows: NonceInsert[]): Promise<void> {
+    const values: CallbackNonceRow[] = rows.map((r) => ({ nonceKey: r.key, bodyHash: r.bodyHash, expiresAt: r.expiresAtMs }));
+    for (const part of chunk(values, rowsPerStatement(3))) {
+      await this.m.createQueryBuilder().insert().into(CALLBACK_NONCE_ENTITY).values(part).updateEntity(false).execute();
+    }
+  }
+
+  async setChainHead(shard: number, seq: number, hash: string, nowMs: number): Promise<void> {
+    await this.m.getRepository<ChainHeadRow>(CHAIN_HEAD_ENTITY).update({ shard }, { seq, headHash: hash, updatedAt: nowMs });
+  }
+}

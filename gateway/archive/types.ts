@@ -1,0 +1,48 @@
+/** What callers hand to the archive, and what the archive hands back. */
+import type { ArchiveRecordType } from './record-types';
+
+/** One thing to archive, with the outbox work that must exist if (and only if) it is committed. */
+export interface ArchiveEntry {
+  recordType: ArchiveRecordType;
+  accountId: string;
+  /** openid / userid the record is about; blind-indexed, never stored in clear. */
+  subject: string | null;
+  /** When the thing happened (Tencent's CreateTime for pushes), epoch ms: drives the time bucket. */
+  occurredAtMs: number;
+  /** The complete dedupe key; a second entry with the same key is answered with the first record. */
+  dedupeKey: string;
+  /** The record's content; serialised, encrypted, never stored in clear. */
+  payload: Record<string, unknown>;
+  /** Outbox rows to create in the same transaction (e.g. one forward per subscribed app). */
+  outbox: { kind: 'forward'; target: string }[];
+  /** Nonce-replay record for the callback this entry came from. */
+  nonce?: { key: string; bodyHash: string; expiresAtMs: number };
+}
+
+export interface AppendResult {
+  recordId: string;
+  /** Stable id apps dedupe on: derived from the dedupe key, identical across Tencent retries. */
+  eventId: string;
+  /** True when an earlier record with the same dedupe key exists (a retry); nothing new was written. */
+  duplicate: boolean;
+  /** Outbox row ids created by this append (empty for duplicates). */
+  outboxIds: { id: string; target: string }[];
+}
+
+/** A record row as stored (binary fields as Buffers, bigint seq as number). */
+export interface StoredRecord {
+  id: string;
+  shard: number;
+  shardSeq: number;
+  recordType: string;
+  accountBidx: string;
+  subjectBidx: string | null;
+  timeBucketBidx: string;
+  dedupeBidx: string;
+  keyId: string;
+  wrappedKey: Buffer;
+  iv: Buffer;
+  ciphertext: Buffer;
+  prevHash: string;
+  recordHash: string;
+}

@@ -1,0 +1,204 @@
+/**
+ * The archive writer. Every append is envelope-encrypted and blind-indexed up
+ * front, then committed with group commit: appends that arrive while a batch is
+ * committing form the next batch, so a busy gateway commits hundreds of
+ * records per transaction and an idle one commits each at once. Nobody's
+ * promise resolves before the transaction holding its record, its outbox rows
+ * and its nonce has committed (archive before effect; no ack before commit).
+ *
+ * Each batch takes one shard's chain head (a few shards, so concurrent
+ * batches and replicas do not serialise on one row) and links its records in
+ * order: record_hash = H(canonical(record fields, prev_hash)).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { KeyStore } from './crypto/key-store';
+import { recordAad, sealRecord } from './crypto/envelope';
+import { blindIndex, timeBucket } from './crypto/blind-index';
+import { genesisHash, recordHash } from './crypto/chain';
+import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from './store';
+import type { AppendResult, ArchiveEntry, StoredRecord } from './types';
+
+/** The callback's nonce was seen before with a different body: a replay. */
+export class NonceReplayError extends Error {
+  constructor() {
+    super('nonce already used with a different body');
+    this.name = 'NonceReplayError';
+  }
+}
+
+interface Pending {
+  record: Omit<StoredRecord, 'shard' | 'shardSeq' | 'prevHash' | 'recordHash'>;
+  entry: ArchiveEntry;
+  eventId: string;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface ArchiveWriterOptions {
+  store: ArchiveStore;
+  keyStore: KeyStore;
+  shards: number;
+  maxBatch: number;
+  now: () => number;
+  onBatch?: (size: number, seconds: number) => void;
+}
+
+/** Derive the id apps dedupe on from the dedupe blind index (so it never equals an index value). */
+export function eventIdFor(dedupeBidx: string): string {
+  return createHash('sha256').update(`cgw-event-id|${dedupeBidx}`).digest('hex').slice(0, 32);
+}
+
+export class ArchiveWriter {
+  private pending: Pending[] = [];
+  private inflight = 0;
+  private nextShard = 0;
+  private readonly busyShards = new Set<number>();
+  private closed = false;
+  private idle: (() => void)[] = [];
+
+  constructor(private readonly opts: ArchiveWriterOptions) {}
+
+  /** Create missing chain heads; call once at start. */
+  async init(): Promise<void> {
+    await this.opts.store.ensureChainHeads(this.opts.shards, genesisHash, this.opts.now());
+  }
+
+  /** Archive one entry; resolves after its transaction committed. @throws NonceReplayError, or the database's error (nothing was written). */
+  append(entry: ArchiveEntry): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('archive writer is closed'));
+    const record = this.prepare(entry);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ record, entry, eventId: eventIdFor(record.dedupeBidx), resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Stop accepting appends and wait for queued ones to commit. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.inflight === 0 && this.pending.length === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private prepare(entry: ArchiveEntry): Pending['record'] {
+    const { keyStore } = this.opts;
+    const indexKey = keyStore.indexKey();
+    const id = randomUUID();
+    const aad = recordAad(id, entry.recordType);
+    const body = Buffer.from(JSON.stringify({ v: 1, recordType: entry.recordType, accountId: entry.accountId, subject: entry.subject, occurredAtMs: entry.occurredAtMs, payload: entry.payload }), 'utf8');
+    const sealed = sealRecord(keyStore, body, aad);
+    return {
+      id,
+      recordType: entry.recordType,
+      accountBidx: blindIndex(indexKey, 'account', entry.accountId),
+      subjectBidx: entry.subject === null ? null : blindIndex(indexKey, 'subject', entry.subject),
+      timeBucketBidx: blindIndex(indexKey, 'time-bucket', timeBucket(entry.occurredAtMs, 'day')),
+      dedupeBidx: blindIndex(indexKey, 'dedupe', entry.dedupeKey),
+      keyId: sealed.keyId,
+      wrappedKey: sealed.wrappedKey,
+      iv: sealed.iv,
+      ciphertext: sealed.ciphertext,
+    };
+  }
+
+  private pump(): void {
+    while (this.pending.length > 0 && this.inflight < this.opts.store.maxConcurrentBatches) {
+      const shard = this.takeShard();
+      if (shard === undefined) return;
+      const batch = this.pending.splice(0, this.opts.maxBatch);
+      this.inflight++;
+      void this.commit(batch, shard).finally(() => {
+        this.inflight--;
+        this.busyShards.delete(shard);
+        this.pump();
+        if (this.inflight === 0 && this.pending.length === 0) this.idle.splice(0).forEach((f) => f());
+      });
+    }
+  }
+
+  private takeShard(): number | undefined {
+    for (let i = 0; i < this.opts.shards; i++) {
+      const shard = (this.nextShard + i) % this.opts.shards;
+      if (!this.busyShards.has(shard)) {
+        this.nextShard = (shard + 1) % this.opts.shards;
+        this.busyShards.add(shard);
+        return shard;
+      }
+    }
+    return undefined;
+  }
+
+  private async commit(batch: Pending[], shard: number): Promise<void> {
+    const started = process.hrtime.bigint();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await this.opts.store.transaction((tx) => this.writeBatch(tx, batch, shard));
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        this.opts.onBatch?.(batch.length, seconds);
+        outcome.forEach((result, i) => (result instanceof Error ? batch[i]!.reject(result) : batch[i]!.resolve(result)));
+        return;
+      } catch (err) {
+        // A concurrent writer (another replica, or a Tencent retry in another batch)
+        // inserted one of our dedupe keys or nonces first: rerun, the lookups now see it.
+        if (this.opts.store.isUniqueViolation(err) && attempt < 5) continue;
+        batch.forEach((p) => p.reject(err));
+        return;
+      }
+    }
+  }
+
+  private async writeBatch(tx: ArchiveTransaction, batch: Pending[], shard: number): Promise<(AppendResult | Error)[]> {
+    const now = this.opts.now();
+    const head = await tx.lockChainHead(shard);
+    const existing = await tx.findByDedupe([...new Set(batch.map((p) => p.record.dedupeBidx))]);
+    const nonceKeys = batch.flatMap((p) => (p.entry.nonce ? [p.entry.nonce.key] : []));
+    const seenNonces = nonceKeys.length > 0 ? await tx.findNonces([...new Set(nonceKeys)]) : new Map<string, string>();
+    const existingOutbox = existing.size > 0 ? await tx.findOutbox([...new Set(existing.values())]) : new Map<string, { id: string; target: string }[]>();
+
+    const results: (AppendResult | Error)[] = [];
+    const records: StoredRecord[] = [];
+    const outbox: OutboxInsert[] = [];
+    const nonces: NonceInsert[] = [];
+    const inBatch = new Map<string, AppendResult>();
+    let { seq, hash } = head;
+    for (const p of batch) {
+      const n = p.entry.nonce;
+      const seenBody = n ? seenNonces.get(n.key) : undefined;
+      if (n && seenBody !== undefined && seenBody !== n.bodyHash) {
+        results.push(new NonceReplayError());
+        continue;
+      }
+      const prior = existing.get(p.record.dedupeBidx);
+      if (prior !== undefined) {
+        results.push({ recordId: prior, eventId: p.eventId, duplicate: true, outboxIds: existingOutbox.get(prior) ?? [] });
+        continue;
+      }
+      const twin = inBatch.get(p.record.dedupeBidx);
+      if (twin) {
+        results.push({ ...twin, duplicate: true });
+        continue;
+      }
+      seq += 1;
+      const row: StoredRecord = { ...p.record, shard, shardSeq: seq, prevHash: hash, recordHash: '' };
+      row.recordHash = recordHash(row);
+      hash = row.recordHash;
+      records.push(row);
+      const outboxIds = p.entry.outbox.map((o) => ({ id: randomUUID(), target: o.target }));
+      outboxIds.forEach((o, i) => outbox.push({ id: o.id, recordId: row.id, kind: p.entry.outbox[i]!.kind, target: o.target, nowMs: now }));
+      if (n && seenBody === undefined) {
+        nonces.push({ key: n.key, bodyHash: n.bodyHash, expiresAtMs: n.expiresAtMs });
+        seenNonces.set(n.key, n.bodyHash);
+      }
+      const result: AppendResult = { recordId: row.id, eventId: p.eventId, duplicate: false, outboxIds };
+      inBatch.set(p.record.dedupeBidx, result);
+      results.push(result);
+    }
+    if (records.length > 0) {
+      await tx.insertRecords(records);
+      if (outbox.length > 0) await tx.insertOutbox(outbox);
+      if (nonces.length > 0) await tx.insertNonces(nonces);
+      await tx.setChainHead(shard, seq, hash, now);
+    }
+    return results;
+  }
+}

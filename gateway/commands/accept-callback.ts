@@ -1,0 +1,100 @@
+/**
+ * acceptCallback: a Tencent push for one Official Account, from raw request to
+ * the answer Tencent gets. verify → parse → archive (record + outbox + nonce in
+ * one transaction) → schedule forwarding → optionally get the replying app's
+ * passive reply, validate it, archive it, and only then return it.
+ * Nothing is acknowledged before it is committed: a database failure answers
+ * 503 so Tencent retries.
+ */
+import { createHash } from 'node:crypto';
+import { openPush } from '../../connectors/wechat/callback/envelope';
+import { toChatEvent } from '../../connectors/wechat/callback/parse-event';
+import { CallbackError } from '../../connectors/wechat/callback/errors';
+import { NonceReplayError } from '../archive/writer';
+import { GatewayError } from '../errors';
+import type { InboundDeps } from './inbound-deps';
+import { obtainPassiveReply } from './obtain-passive-reply';
+
+export interface CallbackRequest {
+  accountId: string;
+  query: Record<string, string>;
+  body: string;
+  /** When the request arrived (epoch ms), for the reply budget. */
+  receivedAtMs: number;
+}
+
+export interface CallbackAnswer {
+  status: number;
+  body: string;
+  /** Short outcome label for metrics and the log line. */
+  outcome: 'archived' | 'duplicate' | 'replied';
+}
+
+/** Handle one POSTed push. @throws GatewayError (4xx for bad input, 503 when the archive is unavailable). */
+export async function acceptCallback(deps: InboundDeps, req: CallbackRequest): Promise<CallbackAnswer> {
+  const account = deps.accounts.get(req.accountId);
+  if (!account) throw new GatewayError('unknown-account', 404, 'no such account');
+  let opened;
+  let event;
+  try {
+    opened = openPush({
+      mode: account.config.mode,
+      token: account.config.token,
+      aesKey: account.aesKey,
+      appId: account.config.appId,
+      query: req.query,
+      body: req.body,
+      now: Math.floor(req.receivedAtMs / 1000),
+      maxSkewSeconds: deps.maxSkewSeconds,
+    });
+    event = toChatEvent({ accountId: account.config.id, message: opened.message });
+  } catch (err) {
+    if (err instanceof CallbackError) throw GatewayError.fromCallback(err);
+    throw err;
+  }
+  const { timestamp, nonce } = opened.replayKey;
+  let appended;
+  try {
+    appended = await deps.archive.append({
+      recordType: 'oa.inbound',
+      accountId: account.config.id,
+      subject: event.fromUserName,
+      occurredAtMs: event.createTime * 1000,
+      dedupeKey: event.dedupeKey,
+      payload: { mode: account.config.mode, plaintextXml: opened.plaintext, event },
+      outbox: account.subscribers.map((app) => ({ kind: 'forward' as const, target: app.id })),
+      nonce: {
+        key: sha256(`${account.config.id}|${timestamp}|${nonce}`),
+        bodyHash: sha256(req.body),
+        expiresAtMs: req.receivedAtMs + deps.maxSkewSeconds * 2000,
+      },
+    });
+  } catch (err) {
+    if (err instanceof NonceReplayError) throw new GatewayError('replayed-nonce', 403, 'nonce already used');
+    throw new GatewayError('archive-unavailable', 503, 'system busy', err);
+  }
+  if (appended.duplicate) return { status: 200, body: 'success', outcome: 'duplicate' };
+
+  const replier = account.replier;
+  const inline = replier ? appended.outboxIds.find((o) => o.target === replier.id) : undefined;
+  for (const o of appended.outboxIds) if (o !== inline) deps.schedule(o.id);
+  if (!replier || !inline) return { status: 200, body: 'success', outcome: 'archived' };
+
+  const reply = await obtainPassiveReply(deps, {
+    account,
+    app: replier,
+    outboxId: inline.id,
+    inboundRecordId: appended.recordId,
+    eventId: appended.eventId,
+    plaintextXml: opened.plaintext,
+    openid: event.fromUserName,
+    deadlineMs: req.receivedAtMs + deps.replyBudgetMs,
+    timestamp,
+    nonce,
+  });
+  return reply ? { status: 200, body: reply, outcome: 'replied' } : { status: 200, body: 'success', outcome: 'archived' };
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s, 'utf8').digest('hex');
+}

@@ -1,0 +1,32 @@
+/** What the inbound commands (acceptCallback, the forward worker) are given by the composition root. */
+import type { Logger } from 'pino';
+import type { AccountConfig, AppConfig } from '../config/schema';
+import type { ArchiveWriter } from '../archive/writer';
+import type { ArchiveReader } from '../archive/reader';
+import type { OutboxStore } from '../outbox/outbox-store';
+import type { GatewayMetrics } from '../observability/metrics';
+
+/** An account with its derived key and its subscribers resolved once at start. */
+export interface AccountRuntime {
+  config: AccountConfig;
+  aesKey: Buffer;
+  subscribers: AppConfig[];
+  /** The app whose passive reply is returned to Tencent, if any. */
+  replier?: AppConfig;
+}
+
+export interface InboundDeps {
+  accounts: Map<string, AccountRuntime>;
+  apps: Map<string, AppConfig>;
+  archive: Pick<ArchiveWriter, 'append'>;
+  reader: ArchiveReader;
+  outbox: OutboxStore;
+  /** Ask the queue to run an outbox row now (or after `delayMs`); failures are left to the sweeper. */
+  schedule(outboxId: string, attempts?: number, delayMs?: number): void;
+  maxSkewSeconds: number;
+  replyBudgetMs: number;
+  forwarding: { timeoutMs: number; maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number };
+  now(): number;
+  logger: Logger;
+  metrics: GatewayMetrics;
+}

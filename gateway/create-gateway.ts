@@ -1,0 +1,194 @@
+/**
+ * The composition root: builds every store, service and connector from the
+ * configuration and hands them down. Nothing else constructs collaborators;
+ * tests build the same graph with a test configuration.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { dirname } from 'node:path';
+import Koa from 'koa';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config/schema';
+import { aesKeyFromEncodingAESKey } from '../connectors/wechat/callback/crypto';
+import { createDataSource, runMigrations, pendingMigrations } from './db/data-source';
+import { FileKeyStore } from './archive/crypto/file-key-store';
+import type { KeyStore } from './archive/crypto/key-store';
+import { ensureDevPki } from '../certs/pki';
+import { ArchiveWriter } from './archive/writer';
+import { ArchiveReader } from './archive/reader';
+import { Checkpointer } from './archive/checkpointer';
+import { TypeOrmArchiveStore } from './archive/typeorm-store';
+import { TypeOrmCheckpointStore } from './archive/typeorm-checkpoint-store';
+import { TypeOrmOutboxStore } from './outbox/typeorm-outbox-store';
+import { OutboxSweeper } from './outbox/sweeper';
+import { createQueue } from './queue/create-queue';
+import type { JobQueue } from './queue/job-queue';
+import { createLogger } from './observability/logger';
+import { createMetrics, type GatewayMetrics } from './observability/metrics';
+import type { AccountRuntime, InboundDeps } from './commands/inbound-deps';
+import { deliverOutboxRow } from './commands/deliver-outbox-row';
+import { errorMiddleware } from './http/error-middleware';
+import { callbackRoutes } from './http/callback-routes';
+import { opsRoutes } from './http/ops-routes';
+
+export interface GatewayOptions {
+  logger?: Logger;
+  now?: () => number;
+  /** Key store override (tests); the file key store from config otherwise. */
+  keyStore?: KeyStore;
+}
+
+export interface Gateway {
+  config: GatewayConfig;
+  app: Koa;
+  deps: InboundDeps;
+  dataSource: DataSource;
+  queue: JobQueue;
+  metrics: GatewayMetrics;
+  checkpointer: Checkpointer;
+  sweeper: OutboxSweeper;
+  /** Listen on config.server (or the given port); resolves with the bound port. */
+  listen(port?: number): Promise<{ port: number; server: Server }>;
+  /** Graceful shutdown: stop accepting, finish in-flight requests, drain the queue, seal a checkpoint, close the database. */
+  close(): Promise<void>;
+}
+
+/** Build the gateway. @throws when the database cannot be reached or its schema is behind (run `cgw migrate`). */
+export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(config.logging.level);
+  const now = options.now ?? Date.now;
+  const metrics = createMetrics();
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+
+  const keyStore = options.keyStore ?? (existsSync(config.keys.path) ? FileKeyStore.open(config.keys.path) : FileKeyStore.init(config.keys.path));
+  const pki = await ensureDevPki(config.archive.pkiDir);
+
+  if (config.database.type === 'sqlite') mkdirSync(dirname(config.database.path), { recursive: true, mode: 0o700 });
+  const dataSource = createDataSource(config.database);
+  await dataSource.initialize();
+  if (config.database.type === 'sqlite') await runMigrations(dataSource);
+  else {
+    const pending = await pendingMigrations(dataSource);
+    if (pending.length > 0) {
+      await dataSource.destroy();
+      throw new Error(`database schema is behind (${pending.length} pending migration(s)); run: cgw migrate`);
+    }
+  }
+
+  const archiveStore = new TypeOrmArchiveStore(dataSource);
+  const outbox = new TypeOrmOutboxStore(dataSource);
+  const writer = new ArchiveWriter({
+    store: archiveStore,
+    keyStore,
+    shards: config.archive.shards,
+    maxBatch: config.archive.maxBatch,
+    now,
+    onBatch: (size, seconds) => {
+      metrics.archiveBatchSize.observe(size);
+      metrics.archiveCommitSeconds.observe(seconds);
+    },
+  });
+  await writer.init();
+  const reader = new ArchiveReader((id) => archiveStore.load(id), keyStore);
+  const queue = createQueue(config.queue, logger);
+
+  const schedule = async (outboxId: string, attempts = 0, delayMs?: number): Promise<void> => {
+    await queue.enqueue({ id: `${outboxId}.${attempts}`, name: 'forward', payload: { outboxId } }, delayMs ? { delayMs } : undefined);
+  };
+  const deps: InboundDeps = {
+    accounts: accountRuntimes(config),
+    apps: new Map(config.apps.map((a) => [a.id, a])),
+    archive: writer,
+    reader,
+    outbox,
+    schedule: (id, attempts, delayMs) => {
+      schedule(id, attempts, delayMs).catch(() => logger.warn({ outboxId: id }, 'queue unavailable; the sweeper will schedule this row'));
+    },
+    maxSkewSeconds: config.callbacks.maxSkewSeconds,
+    replyBudgetMs: config.callbacks.replyBudgetMs,
+    forwarding: config.forwarding,
+    now,
+    logger,
+    metrics,
+  };
+  queue.process('forward', config.forwarding.concurrency, async (job) => {
+    await deliverOutboxRow(deps, String(job.payload.outboxId));
+  });
+
+  const sweeper = new OutboxSweeper({
+    outbox,
+    schedule,
+    intervalMs: config.forwarding.sweepIntervalMs,
+    graceMs: config.forwarding.sweepIntervalMs * 2,
+    now,
+    logger,
+    onCounts: (c) => {
+      metrics.outboxPending.set(c.pending);
+      metrics.outboxFailed.set(c.failed);
+    },
+  });
+  const checkpointer = new Checkpointer({
+    store: new TypeOrmCheckpointStore(dataSource),
+    signerKeyPem: pki.signer.keyPem,
+    signerCertPem: pki.signer.certPem,
+    intervalMs: config.archive.checkpointIntervalMs,
+    now,
+    logger,
+    onResult: (outcome) => metrics.checkpoints.inc({ outcome }),
+  });
+
+  let shuttingDown = false;
+  const app = new Koa({ proxy: false });
+  app.use(errorMiddleware(logger));
+  const ops = opsRoutes(metrics.registry, [
+    { name: 'database', check: async () => { await dataSource.query('SELECT 1'); return { ok: true }; } },
+    { name: 'queue', check: () => queue.health() },
+  ], () => shuttingDown);
+  const callbacks = callbackRoutes(deps, config.callbacks.maxBodyBytes);
+  app.use(ops.routes()).use(ops.allowedMethods());
+  app.use(callbacks.routes()).use(callbacks.allowedMethods());
+
+  sweeper.start();
+  checkpointer.start();
+  let server: Server | undefined;
+
+  return {
+    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper,
+    async listen(port = config.server.port) {
+      server = createServer(app.callback());
+      server.keepAliveTimeout = 5000;
+      server.requestTimeout = 30000;
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(port, config.server.host, () => resolve());
+      });
+      const address = server.address();
+      return { port: typeof address === 'object' && address ? address.port : port, server };
+    },
+    async close() {
+      shuttingDown = true;
+      if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await Promise.race([closed, new Promise((r) => setTimeout(r, config.server.shutdownGraceMs).unref())]);
+        server.closeAllConnections();
+      }
+      await sweeper.stop();
+      await queue.close({ drainTimeoutMs: config.server.shutdownGraceMs });
+      await writer.close();
+      await checkpointer.stop();
+      await dataSource.destroy();
+    },
+  };
+}
+
+function accountRuntimes(config: GatewayConfig): Map<string, AccountRuntime> {
+  return new Map(
+    config.accounts.map((account) => {
+      const subscribers = config.apps.filter((app) => app.subscribes.includes(account.id));
+      const replier = subscribers.find((app) => app.repliesFor.includes(account.id));
+      return [account.id, { config: account, aesKey: aesKeyFromEncodingAESKey(account.encodingAESKey), subscribers, ...(replier ? { replier } : {}) }];
+    }),
+  );
+}

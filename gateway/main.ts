@@ -1,0 +1,68 @@
+/**
+ * `npm start`: with no configuration, the embedded default in demo mode
+ * (SQLite, in-process queue, Tencent simulator, demo app); with
+ * `--config FILE` or CGW_CONFIG, that configuration.
+ */
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from './config/load-config';
+import { ensureDemoConfig } from './demo/demo-config';
+import { startDemo, type RunningDemo } from './demo/start-demo';
+import { createGateway } from './create-gateway';
+import { createLogger } from './observability/logger';
+import { adminTokenFor } from './admin-token';
+
+async function main(): Promise<void> {
+  const argIndex = process.argv.indexOf('--config');
+  const explicit = argIndex > 0 ? process.argv[argIndex + 1] : process.env.CGW_CONFIG;
+  const configPath = explicit ?? ensureDemoConfig('.cgw');
+  let config;
+  try {
+    config = loadConfig({ path: configPath });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logging.level);
+  const gateway = await createGateway(config, { logger });
+  const { port } = await gateway.listen();
+  let demo: RunningDemo | undefined;
+  if (config.demo.enabled) demo = await startDemo(config, port, logger);
+
+  const base = `http://${config.server.host}:${port}`;
+  const db = config.database.type === 'sqlite' ? resolve(config.database.path) : `(${config.database.type})`;
+  process.stderr.write(
+    [
+      '',
+      'wechat-compliance-gateway is running',
+      `  callbacks     ${base}/callback/oa/<account>   (${config.accounts.map((a) => a.id).join(', ') || 'no accounts configured'})`,
+      `  health        ${base}/healthz   ${base}/readyz`,
+      `  metrics       ${base}/metrics`,
+      `  archive       ${db}`,
+      `  admin token   ${adminTokenFor(config)}   (local admin API arrives with the outbound issue)`,
+      ...(demo ? [`  simulator     ${demo.simulatorUrl} (Tencent, demo traffic on)`, `  demo app      ${demo.appUrl} (co-wechat middleware)`] : []),
+      `  verify        npm run cgw -- archive verify --config ${configPath}`,
+      '',
+    ].join('\n') + '\n',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining in-flight work');
+    await demo?.stop();
+    await gateway.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`gateway failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

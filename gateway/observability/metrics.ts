@@ -1,0 +1,33 @@
+/** Prometheus metrics for the gateway: one registry per gateway instance (tests build several). */
+import { Counter, Histogram, Registry, Gauge, collectDefaultMetrics } from 'prom-client';
+
+export interface GatewayMetrics {
+  registry: Registry;
+  callbacks: Counter<'account' | 'outcome'>;
+  callbackSeconds: Histogram<'outcome'>;
+  archiveBatchSize: Histogram;
+  archiveCommitSeconds: Histogram;
+  archiveRecords: Counter<'record_type'>;
+  forwards: Counter<'app' | 'outcome'>;
+  outboxPending: Gauge;
+  outboxFailed: Gauge;
+  checkpoints: Counter<'outcome'>;
+}
+
+/** Build the registry and the gateway's metrics. */
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'cgw_process_' });
+  return {
+    registry,
+    callbacks: new Counter({ name: 'cgw_callbacks_total', help: 'Tencent callbacks by account and outcome', labelNames: ['account', 'outcome'], registers: [registry] }),
+    callbackSeconds: new Histogram({ name: 'cgw_callback_duration_seconds', help: 'Callback handling time until the answer to Tencent', labelNames: ['outcome'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] }),
+    archiveBatchSize: new Histogram({ name: 'cgw_archive_batch_size', help: 'Records committed per archive transaction', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [registry] }),
+    archiveCommitSeconds: new Histogram({ name: 'cgw_archive_commit_seconds', help: 'Archive transaction time', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] }),
+    archiveRecords: new Counter({ name: 'cgw_archive_records_total', help: 'Archive records committed', labelNames: ['record_type'], registers: [registry] }),
+    forwards: new Counter({ name: 'cgw_forwards_total', help: 'Deliveries to internal apps by outcome', labelNames: ['app', 'outcome'], registers: [registry] }),
+    outboxPending: new Gauge({ name: 'cgw_outbox_pending', help: 'Outbox rows not yet done', registers: [registry] }),
+    outboxFailed: new Gauge({ name: 'cgw_outbox_failed', help: 'Outbox rows that exhausted their retries (need an operator)', registers: [registry] }),
+    checkpoints: new Counter({ name: 'cgw_checkpoints_total', help: 'Signed chain checkpoints', labelNames: ['outcome'], registers: [registry] }),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Tencent's OA error bodies: HTTP 200, `{errcode, errmsg}`, errmsg being a
+ * stable prefix (limits-and-errors.md §3.1) plus a trace suffix
+ * ` rid: xxxxxxxx-xxxxxxxx-xxxxxxxx` that differs on every call, so nothing
+ * downstream can get away with comparing errmsg for equality.
+ */
+import type { Clock } from './clock';
+import { cryptoRng, randomHex, type Rng } from './random';
+
+/** errmsg prefixes as Tencent sends them. */
+export const OA_ERRMSG = {
+  [-1]: 'system error',
+  40001: 'invalid credential, access_token is invalid or not latest',
+  40002: 'invalid grant_type',
+  40013: 'invalid appid',
+  40014: 'invalid access_token',
+  40125: 'invalid appsecret',
+  41001: 'access_token missing',
+  41002: 'appid missing',
+  41004: 'appsecret missing',
+  42001: 'access_token expired',
+  43002: 'require POST method',
+  45009: 'reach max api daily quota limit',
+  45011: 'api minute-quota reach limit',
+  47001: 'data format error',
+} as const satisfies Record<number, string>;
+
+export type OaErrcode = keyof typeof OA_ERRMSG | 40164;
+
+export interface TencentErrorBody {
+  errcode: number;
+  errmsg: string;
+}
+
+/**
+ * Tencent's rid: the first group is the hex unix time (e.g. 630ecbee is
+ * August 2022), the other two are opaque.
+ */
+export function tencentRid(clock: Clock, rng: Rng = cryptoRng): string {
+  const seconds = Math.floor(clock.now() / 1000).toString(16).padStart(8, '0');
+  return `${seconds}-${randomHex(rng, 8)}-${randomHex(rng, 8)}`;
+}
+
+/** The body for `errcode`; `message` replaces the table's prefix where it depends on the call (40164 names the IP). */
+export function oaErrorBody(errcode: OaErrcode, clock: Clock, options: { message?: string; rng?: Rng } = {}): TencentErrorBody {
+  const prefix = options.message ?? (errcode === 40164 ? 'invalid ip, not in whitelist' : OA_ERRMSG[errcode]);
+  return { errcode, errmsg: `${prefix} rid: ${tencentRid(clock, options.rng)}` };
+}
+
+/** 40164's message names the caller the way Tencent prints it (IPv4 plus its IPv6-mapped form). */
+export function ipNotWhitelistedMessage(ip: string): string {
+  return `invalid ip ${ip} ipv6 ::ffff:${ip}, not in whitelist`;
+}
