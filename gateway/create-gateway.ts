@@ -107,6 +107,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
     maxSkewSeconds: config.callbacks.maxSkewSeconds,
     replyBudgetMs: config.callbacks.replyBudgetMs,
+    archiveTimeoutMs: config.callbacks.archiveTimeoutMs,
     forwarding: config.forwarding,
     now,
     logger,

@@ -3,7 +3,7 @@
  * the CA certificate, never the keys. Progress goes to stderr; `--json` prints
  * the summary on stdout for pipelines. Exit 0 only when nothing was found.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createDataSource, type DatabaseConfig } from '../../gateway/db/data-source';
 import { verifyArchive, type VerifyProgress, type VerifyReport } from '../../gateway/archive/verify/verify-archive';
@@ -21,6 +21,11 @@ export async function archiveVerifyCommand(opts: Opts): Promise<number> {
   let database: DatabaseConfig;
   let pkiDir: string;
   if (opts.db) {
+    // SQLite would create a missing file: a typo must not verify (and leave behind) an empty archive.
+    if (!existsSync(opts.db)) {
+      process.stderr.write(`no archive database at ${opts.db}\n`);
+      return 2;
+    }
     database = { type: 'sqlite', path: opts.db };
     pkiDir = opts.pki ?? join(dirname(opts.db), 'pki');
   } else {

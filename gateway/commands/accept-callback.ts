@@ -18,7 +18,7 @@ import { obtainPassiveReply } from './obtain-passive-reply';
 export interface CallbackRequest {
   accountId: string;
   query: Record<string, string>;
-  body: string;
+  body: Buffer;
   /** When the request arrived (epoch ms), for the reply budget. */
   receivedAtMs: number;
 }
@@ -55,7 +55,7 @@ export async function acceptCallback(deps: InboundDeps, req: CallbackRequest): P
   const { timestamp, nonce } = opened.replayKey;
   let appended;
   try {
-    appended = await deps.archive.append({
+    appended = await withDeadline(deps.archive.append({
       recordType: 'oa.inbound',
       accountId: account.config.id,
       subject: event.fromUserName,
@@ -68,9 +68,10 @@ export async function acceptCallback(deps: InboundDeps, req: CallbackRequest): P
         bodyHash: sha256(req.body),
         expiresAtMs: req.receivedAtMs + deps.maxSkewSeconds * 2000,
       },
-    });
+    }), deps.archiveTimeoutMs);
   } catch (err) {
     if (err instanceof NonceReplayError) throw new GatewayError('replayed-nonce', 403, 'nonce already used');
+    if (err instanceof ArchiveTimeout) throw new GatewayError('archive-timeout', 503, 'system busy');
     throw new GatewayError('archive-unavailable', 503, 'system busy', err);
   }
   if (appended.duplicate) return { status: 200, body: 'success', outcome: 'duplicate' };
@@ -95,6 +96,23 @@ export async function acceptCallback(deps: InboundDeps, req: CallbackRequest): P
   return reply ? { status: 200, body: reply, outcome: 'replied' } : { status: 200, body: 'success', outcome: 'archived' };
 }
 
-function sha256(s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('hex');
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+class ArchiveTimeout extends Error {}
+
+/**
+ * A hung database must still fail closed inside Tencent's 5 s: answer 503 so
+ * Tencent retries. If the commit lands later, the retry is deduplicated and
+ * the sweeper forwards it.
+ */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ArchiveTimeout()), ms)))]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => undefined); // a late failure after the deadline was already answered
+  }
 }

@@ -25,6 +25,7 @@ export interface InboundDeps {
   schedule(outboxId: string, attempts?: number, delayMs?: number): void;
   maxSkewSeconds: number;
   replyBudgetMs: number;
+  archiveTimeoutMs: number;
   forwarding: { timeoutMs: number; maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number };
   now(): number;
   logger: Logger;

@@ -87,6 +87,8 @@ export const configSchema = z.strictObject({
     maxSkewSeconds: z.number().int().min(10).default(300),
     /** Time allowed for the replying app inside Tencent's 5 s budget. */
     replyBudgetMs: z.number().int().min(100).max(4500).default(3500),
+    /** Longest wait for the archive commit before answering 503 (Tencent retries; a late commit is deduplicated). */
+    archiveTimeoutMs: z.number().int().min(100).max(4800).default(4000),
   }).prefault({}),
   forwarding: z.strictObject({
     timeoutMs: z.number().int().min(100).default(5000),

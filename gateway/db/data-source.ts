@@ -55,7 +55,15 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
         prepareDatabase: applySqlitePragmas,
       };
     case 'postgres':
-      return { ...common, type: 'postgres', url: config.url, ...(config.poolSize ? { poolSize: config.poolSize } : {}) };
+      return {
+        ...common,
+        type: 'postgres',
+        url: config.url,
+        ...(config.poolSize ? { poolSize: config.poolSize } : {}),
+        // Bounded waits: a partitioned or hung server must surface as an error, not as requests piling up.
+        connectTimeoutMS: 5000,
+        extra: { keepAlive: true, statement_timeout: 30000, idle_in_transaction_session_timeout: 60000 },
+      };
     case 'mssql':
       return {
         ...common,

@@ -11,12 +11,18 @@ import { readBody } from './read-body';
 /** Routes under /callback/oa/:accountId. */
 export function callbackRoutes(deps: InboundDeps, maxBodyBytes: number): Router {
   const router = new Router();
+  // Tencent only GETs (handshake) and POSTs (pushes); anything else is refused through the one error path, with Allow.
+  router.all('/callback/oa/:accountId', async (ctx, next) => {
+    if (ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.method === 'POST') return next();
+    ctx.set('allow', 'GET, HEAD, POST');
+    throw new GatewayError('method-not-allowed', 405, `method ${ctx.method.slice(0, 16)} is not allowed here`);
+  });
   router.get('/callback/oa/:accountId', (ctx) => {
     const account = deps.accounts.get(ctx.params.accountId ?? '');
     if (!account) throw new GatewayError('unknown-account', 404, 'no such account');
     try {
       ctx.type = 'text/plain';
-      ctx.body = verifyUrlHandshake({ token: account.config.token, query: singleValued(ctx) });
+      ctx.body = verifyUrlHandshake({ token: account.config.token, query: singleValued(ctx), now: Math.floor(deps.now() / 1000), maxSkewSeconds: deps.maxSkewSeconds });
     } catch (err) {
       if (err instanceof CallbackError) throw GatewayError.fromCallback(err);
       throw err;

@@ -3,10 +3,16 @@ import getRawBody from 'raw-body';
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../errors';
 
-/** The body as UTF-8 text. @throws GatewayError 413 when over `limit`, 400 when the stream breaks. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/**
+ * The body as bytes: decoding is the parser's job, which refuses invalid UTF-8
+ * instead of archiving replacement characters. A declared Content-Length over
+ * the limit is refused before any byte is read.
+ * @throws GatewayError 413 when over `limit`, 400 when the stream breaks or is shorter than declared.
+ */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
   try {
-    return await getRawBody(req, { limit, encoding: 'utf8' });
+    return await getRawBody(req, { limit, ...(declared !== undefined ? { length: declared } : {}) });
   } catch (err) {
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.too.large') throw new GatewayError('oversized', 413, `body larger than ${limit} bytes`);

@@ -14,7 +14,8 @@ export type CryptoErrorCode =
   | 'receive-id' // -40005
   | 'decrypt' // -40007
   | 'buffer' // -40008 bad padding / length
-  | 'base64'; // -40010
+  | 'base64' // -40010
+  | 'encoding'; // the message is not valid UTF-8 (the samples would silently mangle it)
 
 /** A failed crypto step; `code` names the sample library's error (see CryptoErrorCode). */
 export class CallbackCryptoError extends Error {
@@ -121,7 +122,7 @@ export function decryptMessage(aesKey: Buffer, encrypt: string): DecryptedMessag
   if (20 + msgLen > body.length) throw new CallbackCryptoError('buffer', 'msg_len exceeds the plaintext');
   return {
     random: Buffer.from(body.subarray(0, 16)),
-    message: body.subarray(20, 20 + msgLen).toString('utf8'),
+    message: strictUtf8(body.subarray(20, 20 + msgLen)),
     receiveId: body.subarray(20 + msgLen).toString('utf8'),
   };
 }
@@ -135,4 +136,15 @@ export function decryptFor(aesKey: Buffer, encrypt: string, expectedReceiveId: s
     throw new CallbackCryptoError('receive-id', 'receive id in the ciphertext does not match the account');
   }
   return out;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Decode UTF-8, refusing invalid bytes: a replacement character would archive something Tencent never sent. */
+function strictUtf8(bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new CallbackCryptoError('encoding', 'decrypted message is not valid UTF-8');
+  }
 }

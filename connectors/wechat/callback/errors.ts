@@ -95,6 +95,7 @@ export function toCallbackError(err: unknown, where: string): never {
       case 'buffer':
       case 'decrypt': throw new CallbackError('bad-padding', `${where}: ${err.message}`);
       case 'receive-id': throw new CallbackError('wrong-appid', `${where}: ${err.message}`);
+      case 'encoding': throw new CallbackError('malformed-xml', `${where}: ${err.message}`);
       case 'signature': throw new CallbackError('bad-msg-signature', `${where}: ${err.message}`);
       case 'aes-key': break;
     }

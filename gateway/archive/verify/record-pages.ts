@@ -2,56 +2,79 @@
  * Streams one shard's records in shard_seq order, in keyset pages (no OFFSET:
  * the cost per page stays flat on a 10M-record archive). Raw rows, not
  * entities: hydration would cost more than the hashing on a large archive.
+ * The next page is requested before the current one is handed over, so a
+ * networked database produces it while the caller hashes.
  */
 import type { DataSource } from 'typeorm';
 import { ARCHIVE_RECORD_ENTITY } from '../../db/entities';
 import type { ChainRecord } from '../crypto/chain';
 
-const COLUMNS = ['id', 'shard', 'shard_seq', 'record_type', 'account_bidx', 'subject_bidx', 'time_bucket_bidx', 'dedupe_bidx', 'key_id', 'wrapped_key', 'iv', 'ciphertext', 'prev_hash', 'record_hash'];
+/** Entity property → the alias it is selected as (the same on every driver). */
+const COLUMNS = {
+  id: 'id', shard: 'shard', shardSeq: 'shard_seq', recordType: 'record_type', accountBidx: 'account_bidx', subjectBidx: 'subject_bidx',
+  timeBucketBidx: 'time_bucket_bidx', dedupeBidx: 'dedupe_bidx', keyId: 'key_id', wrappedKey: 'wrapped_key', iv: 'iv', ciphertext: 'ciphertext',
+  prevHash: 'prev_hash', recordHash: 'record_hash',
+} as const;
+
+type RawRecord = Record<(typeof COLUMNS)[keyof typeof COLUMNS], unknown>;
 
 /** Records of `shard` with shard_seq > `afterSeq`, pageSize at a time. */
 export async function* shardRecords(dataSource: DataSource, shard: number, pageSize = 5000, afterSeq = 0): AsyncGenerator<ChainRecord[]> {
-  let after = afterSeq;
-  for (;;) {
-    const rows: Record<string, unknown>[] = await dataSource
-      .createQueryBuilder()
-      .select(COLUMNS.map((c) => `r.${c}`))
-      .from(ARCHIVE_RECORD_ENTITY, 'r')
-      .where('r.shard = :shard AND r.shard_seq > :after', { shard, after })
-      .orderBy('r.shard_seq', 'ASC')
-      .limit(pageSize)
-      .getRawMany();
+  let next: Promise<RawRecord[]> | null = fetchPage(dataSource, shard, afterSeq, pageSize);
+  while (next) {
+    const rows: RawRecord[] = await next;
     if (rows.length === 0) return;
     const page = rows.map(toChainRecord);
+    next = rows.length < pageSize ? null : fetchPage(dataSource, shard, page[page.length - 1]!.shardSeq, pageSize);
+    // If the caller stops early nobody awaits the prefetch: its failure must not become an unhandled rejection.
+    next?.catch(() => undefined);
     yield page;
-    after = page[page.length - 1]!.shardSeq;
-    if (rows.length < pageSize) return;
   }
 }
 
-/** Distinct shards present in archive_record (a forged row in an unknown shard must still be seen). */
-export async function shardsPresent(dataSource: DataSource): Promise<number[]> {
-  const rows: { shard: unknown }[] = await dataSource.createQueryBuilder().select('DISTINCT r.shard', 'shard').from(ARCHIVE_RECORD_ENTITY, 'r').getRawMany();
-  return rows.map((r) => Number(r.shard)).sort((a, b) => a - b);
+function fetchPage(dataSource: DataSource, shard: number, after: number, pageSize: number): Promise<RawRecord[]> {
+  const qb = dataSource.createQueryBuilder().from(ARCHIVE_RECORD_ENTITY, 'r');
+  for (const [property, alias] of Object.entries(COLUMNS)) qb.addSelect(`r.${property}`, alias);
+  return qb.where('r.shard = :shard AND r.shardSeq > :after', { shard, after }).orderBy('r.shardSeq', 'ASC').limit(pageSize).getRawMany<RawRecord>();
 }
 
-function toChainRecord(r: Record<string, unknown>): ChainRecord {
-  const get = (c: string): unknown => r[`r_${c}`] ?? r[c];
+/**
+ * Distinct shards present in archive_record (a forged row in an unknown shard must still be seen),
+ * found by walking the (shard, shard_seq) index one shard at a time instead of scanning every row.
+ */
+export async function shardsPresent(dataSource: DataSource): Promise<number[]> {
+  const shards: number[] = [];
+  for (;;) {
+    const qb = dataSource.createQueryBuilder().select('MIN(r.shard)', 'shard').from(ARCHIVE_RECORD_ENTITY, 'r');
+    if (shards.length > 0) qb.where('r.shard > :after', { after: shards[shards.length - 1] });
+    const row = await qb.getRawOne<{ shard: unknown }>();
+    if (row?.shard === null || row?.shard === undefined) return shards;
+    shards.push(Number(row.shard));
+  }
+}
+
+/** The highest shard_seq in `shard` (0 when empty): one index lookup, for progress totals. */
+export async function highestSeq(dataSource: DataSource, shard: number): Promise<number> {
+  const row = await dataSource.createQueryBuilder().select('MAX(r.shardSeq)', 'seq').from(ARCHIVE_RECORD_ENTITY, 'r').where('r.shard = :shard', { shard }).getRawOne<{ seq: unknown }>();
+  return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
+}
+
+function toChainRecord(r: RawRecord): ChainRecord {
   return {
-    id: String(get('id')),
-    shard: Number(get('shard')),
-    shardSeq: Number(get('shard_seq')),
-    recordType: String(get('record_type')),
-    accountBidx: String(get('account_bidx')),
-    subjectBidx: get('subject_bidx') === null || get('subject_bidx') === undefined ? null : String(get('subject_bidx')),
-    timeBucketBidx: String(get('time_bucket_bidx')),
-    dedupeBidx: String(get('dedupe_bidx')),
-    keyId: String(get('key_id')),
-    wrappedKey: asBuffer(get('wrapped_key')),
-    iv: asBuffer(get('iv')),
-    ciphertext: asBuffer(get('ciphertext')),
-    prevHash: String(get('prev_hash')),
-    recordHash: String(get('record_hash')),
+    id: String(r.id),
+    shard: Number(r.shard),
+    shardSeq: Number(r.shard_seq),
+    recordType: String(r.record_type),
+    accountBidx: String(r.account_bidx),
+    subjectBidx: r.subject_bidx === null || r.subject_bidx === undefined ? null : String(r.subject_bidx),
+    timeBucketBidx: String(r.time_bucket_bidx),
+    dedupeBidx: String(r.dedupe_bidx),
+    keyId: String(r.key_id),
+    wrappedKey: asBuffer(r.wrapped_key),
+    iv: asBuffer(r.iv),
+    ciphertext: asBuffer(r.ciphertext),
+    prevHash: String(r.prev_hash),
+    recordHash: String(r.record_hash),
   };
 }
 

@@ -1,0 +1,149 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDevPki } from '../../certs/pki';
+import { describeEachDatabase, openTestDatabase } from '../../test/db';
+import { createDataSource } from '../db/data-source';
+import { ARCHIVE_RECORD_ENTITY, CALLBACK_NONCE_ENTITY, OUTBOX_ENTITY, type OutboxRow } from '../db/entities';
+import { MemoryKeyStore } from './crypto/memory-key-store';
+import { blindIndex } from './crypto/blind-index';
+import { ArchiveReader } from './reader';
+import { Checkpointer } from './checkpointer';
+import { TypeOrmArchiveStore } from './typeorm-store';
+import { TypeOrmCheckpointStore } from './typeorm-checkpoint-store';
+import { verifyArchive } from './verify/verify-archive';
+import { NonceReplayError, ArchiveWriter } from './writer';
+import type { ArchiveEntry } from './types';
+import type { DataSource } from 'typeorm';
+
+const pki = ensureDevPki(join(mkdtempSync(join(tmpdir(), 'cgw-writer-pki-')), 'pki'));
+
+function entry(n: number, over: Partial<ArchiveEntry> = {}): ArchiveEntry {
+  return {
+    recordType: 'oa.inbound',
+    accountId: n % 2 ? 'retail-oa' : 'wealth-oa',
+    subject: `oUser${n % 7}`,
+    occurredAtMs: 1_795_000_000_000 + n * 1000,
+    dedupeKey: `key-${n}`,
+    payload: { n, text: `消息 ${n}` },
+    outbox: [{ kind: 'forward', target: 'crm' }, { kind: 'forward', target: 'bot' }],
+    ...over,
+  };
+}
+
+function writerFor(dataSource: DataSource, keyStore: MemoryKeyStore, batches: number[] = []): ArchiveWriter {
+  return new ArchiveWriter({ store: new TypeOrmArchiveStore(dataSource), keyStore, shards: 4, maxBatch: 64, now: Date.now, onBatch: (size) => batches.push(size) });
+}
+
+describeEachDatabase('ArchiveWriter', (db) => {
+  const keyStore = new MemoryKeyStore();
+  let writer: ArchiveWriter;
+  const batches: number[] = [];
+  const count = (entity: string) => db.dataSource.getRepository(entity).count();
+
+  beforeAll(async () => {
+    writer = writerFor(db.dataSource, keyStore, batches);
+    await writer.init();
+  });
+
+  it('commits the record, its outbox rows and its nonce together, with identifiers only as blind indexes', async () => {
+    const result = await writer.append(entry(1, { nonce: { key: 'n1', bodyHash: 'b1', expiresAtMs: 1 } }));
+    expect(result.duplicate).toBe(false);
+    expect(result.outboxIds.map((o) => o.target).sort()).toEqual(['bot', 'crm']);
+    const row = await db.dataSource.getRepository(ARCHIVE_RECORD_ENTITY).findOneByOrFail({ id: result.recordId });
+    expect(row.subjectBidx).toBe(blindIndex(keyStore.indexKey(), 'subject', 'oUser1'));
+    expect(row.accountBidx).toBe(blindIndex(keyStore.indexKey(), 'account', 'retail-oa'));
+    const stored = JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('latin1') : v));
+    expect(stored).not.toContain('oUser1');
+    expect(stored).not.toContain('retail-oa');
+    expect(stored).not.toContain('消息');
+    const outbox = await db.dataSource.getRepository<OutboxRow>(OUTBOX_ENTITY).findBy({ recordId: result.recordId });
+    expect(outbox.map((o) => o.status)).toEqual(['pending', 'pending']);
+    expect(await db.dataSource.getRepository(CALLBACK_NONCE_ENTITY).countBy({ nonceKey: 'n1' })).toBe(1);
+  });
+
+  it('decrypts what it wrote', async () => {
+    const result = await writer.append(entry(2));
+    const opened = await new ArchiveReader((id) => new TypeOrmArchiveStore(db.dataSource).load(id), keyStore).open(result.recordId);
+    expect(opened.payload).toEqual({ n: 2, text: '消息 2' });
+    expect(opened.subject).toBe('oUser2');
+  });
+
+  it('answers a second append with the same dedupe key with the first record and writes nothing', async () => {
+    const first = await writer.append(entry(3));
+    const before = [await count(ARCHIVE_RECORD_ENTITY), await count(OUTBOX_ENTITY)];
+    const again = await writer.append(entry(3, { payload: { other: true } }));
+    const byTarget = (o: { target: string }[]) => [...o].sort((x, y) => x.target.localeCompare(y.target));
+    expect({ ...again, outboxIds: byTarget(again.outboxIds) }).toEqual({ ...first, outboxIds: byTarget(first.outboxIds), duplicate: true });
+    expect([await count(ARCHIVE_RECORD_ENTITY), await count(OUTBOX_ENTITY)]).toEqual(before);
+  });
+
+  it('dedupes twins inside one batch', async () => {
+    const results = await Promise.all([writer.append(entry(4)), writer.append(entry(4)), writer.append(entry(4))]);
+    expect(new Set(results.map((r) => r.recordId)).size).toBe(1);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+  });
+
+  it('refuses a nonce seen with another body and accepts it again with the same body', async () => {
+    await writer.append(entry(5, { nonce: { key: 'n5', bodyHash: 'body-a', expiresAtMs: 1 } }));
+    await expect(writer.append(entry(6, { nonce: { key: 'n5', bodyHash: 'body-b', expiresAtMs: 1 } }))).rejects.toBeInstanceOf(NonceReplayError);
+    const retry = await writer.append(entry(5, { nonce: { key: 'n5', bodyHash: 'body-a', expiresAtMs: 1 } }));
+    expect(retry.duplicate).toBe(true);
+    expect(await db.dataSource.getRepository(ARCHIVE_RECORD_ENTITY).countBy({ dedupeBidx: blindIndex(keyStore.indexKey(), 'dedupe', 'key-6') })).toBe(0);
+  });
+
+  it('group-commits concurrent appends into batches and every chain verifies', async () => {
+    batches.length = 0;
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => writer.append(entry(100 + i))));
+    expect(results.every((r) => !r.duplicate)).toBe(true);
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(300);
+    const checkpointer = new Checkpointer({ store: new TypeOrmCheckpointStore(db.dataSource), signerKeyPem: pki.signer.keyPem, signerCertPem: pki.signer.certPem, intervalMs: 60_000, now: Date.now, logger: silent() });
+    expect(await checkpointer.checkpoint()).not.toBeNull();
+    expect(await checkpointer.checkpoint()).toBeNull(); // heads unchanged: no new checkpoint
+    const report = await verifyArchive(db.dataSource, { trustedCaPem: pki.ca.certPem });
+    expect(report.chainFindings).toEqual([]);
+    expect(report.checkpointFindings).toEqual([]);
+    expect(report.records).toBe(await count(ARCHIVE_RECORD_ENTITY));
+  });
+
+  it('rejects every append of a batch whose transaction fails, leaving nothing behind', async () => {
+    const broken = await openTestDatabase(db.kind);
+    const w = writerFor(broken.dataSource, keyStore);
+    await w.init();
+    await broken.dataSource.destroy();
+    await expect(w.append(entry(900))).rejects.toBeDefined();
+    const reopened = await createDataSource(broken.config).initialize();
+    expect(await reopened.getRepository(ARCHIVE_RECORD_ENTITY).count()).toBe(0);
+    expect(await reopened.getRepository(OUTBOX_ENTITY).count()).toBe(0);
+    await reopened.destroy();
+    await broken.drop();
+  });
+});
+
+describe('ArchiveWriter replicas [postgres]', () => {
+  it('two writers on one database interleave on the shard chains without losing or duplicating a record', async () => {
+    const db = await openTestDatabase('postgres');
+    const other = await createDataSource(db.config).initialize();
+    const keyStore = new MemoryKeyStore();
+    const a = writerFor(db.dataSource, keyStore);
+    const b = writerFor(other, keyStore);
+    await a.init();
+    await b.init();
+    // Each key goes to both replicas: exactly one record per key must survive.
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => [a.append(entry(i)), b.append(entry(i))]).flat());
+    const ids = new Map<string, Set<string>>();
+    results.forEach((r, i) => ids.set(`key-${Math.floor(i / 2)}`, (ids.get(`key-${Math.floor(i / 2)}`) ?? new Set()).add(r.recordId)));
+    expect([...ids.values()].every((s) => s.size === 1)).toBe(true);
+    expect(await db.dataSource.getRepository(ARCHIVE_RECORD_ENTITY).count()).toBe(200);
+    const report = await verifyArchive(db.dataSource, { trustedCaPem: pki.ca.certPem });
+    expect(report.chainFindings).toEqual([]);
+    await other.destroy();
+    await db.drop();
+  });
+});
+
+function silent() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('pino')({ level: 'silent' });
+}
