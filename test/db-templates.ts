@@ -10,12 +10,12 @@ import path from 'node:path';
 
 /** Environment variables global setup sets for the workers. */
 export const TEMPLATE_ENV = {
-  postgresTemplate: 'CGW_TEST_PG_TEMPLATE',
-  sqliteTemplate: 'CGW_TEST_SQLITE_TEMPLATE',
+  postgresTemplate: 'CGWTEST_PG_TEMPLATE',
+  sqliteTemplate: 'CGWTEST_SQLITE_TEMPLATE',
 } as const;
 
 /** Overrides the PostgreSQL server tests use (a URL to a database the user may CREATE DATABASE from). */
-export const POSTGRES_URL_ENV = 'CGW_TEST_PG_URL';
+export const POSTGRES_URL_ENV = 'CGWTEST_PG_URL';
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Per-test databases and files older than this are leftovers of a crashed run. */

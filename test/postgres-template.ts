@@ -33,7 +33,7 @@ export async function connectPostgresAdmin(): Promise<Client> {
       `cannot connect to PostgreSQL at ${url.toString()} (${(err as Error).message}). ` +
         'The tests need it and never skip it. Start it with: ' +
         'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start ' +
-        '(or point CGW_TEST_PG_URL at a server where you may CREATE DATABASE).',
+        '(or point CGWTEST_PG_URL at a server where you may CREATE DATABASE).',
     );
   }
 }

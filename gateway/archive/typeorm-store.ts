@@ -3,9 +3,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ARCHIVE_RECORD_ENTITY, CALLBACK_NONCE_ENTITY, CHAIN_HEAD_ENTITY, OUTBOX_ENTITY } from '../db/entities';
 import type { ArchiveRecordRow, CallbackNonceRow, ChainHeadRow, OutboxRow } from '../db/entities';
 import { isUniqueViolation } from '../db/errors';
-import { chunk, rowsPerStatement } from '../db/chunk';
+import { chunk } from '../db/chunk';
+import { bulkInsert } from '../db/bulk-insert';
 import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from './store';
 import type { StoredRecord } from './types';
+
+// Column order of the bulk inserts; the entity schemas in db/entities name the same columns.
+const RECORD_COLUMNS = ['id', 'shard', 'shard_seq', 'record_type', 'account_bidx', 'subject_bidx', 'time_bucket_bidx', 'dedupe_bidx', 'key_id', 'wrapped_key', 'iv', 'ciphertext', 'prev_hash', 'record_hash'];
+const OUTBOX_COLUMNS = ['id', 'record_id', 'kind', 'target', 'status', 'attempts', 'next_attempt_at', 'last_error', 'created_at', 'updated_at', 'done_at'];
 
 export class TypeOrmArchiveStore implements ArchiveStore {
   readonly maxConcurrentBatches: number;
@@ -98,26 +103,18 @@ class Tx implements ArchiveTransaction {
   }
 
   async insertRecords(rows: StoredRecord[]): Promise<void> {
-    for (const part of chunk(rows, rowsPerStatement(14))) {
-      await this.m.createQueryBuilder().insert().into(ARCHIVE_RECORD_ENTITY).values(part).updateEntity(false).execute();
-    }
+    await bulkInsert(this.m, 'archive_record', RECORD_COLUMNS, rows.map((r) => [
+      r.id, r.shard, r.shardSeq, r.recordType, r.accountBidx, r.subjectBidx, r.timeBucketBidx, r.dedupeBidx,
+      r.keyId, r.wrappedKey, r.iv, r.ciphertext, r.prevHash, r.recordHash,
+    ]));
   }
 
   async insertOutbox(rows: OutboxInsert[]): Promise<void> {
-    const values: OutboxRow[] = rows.map((r) => ({
-      id: r.id, recordId: r.recordId, kind: 'forward', target: r.target, status: 'pending', attempts: 0,
-      nextAttemptAt: r.nowMs, lastError: null, createdAt: r.nowMs, updatedAt: r.nowMs, doneAt: null,
-    }));
-    for (const part of chunk(values, rowsPerStatement(11))) {
-      await this.m.createQueryBuilder().insert().into(OUTBOX_ENTITY).values(part).updateEntity(false).execute();
-    }
+    await bulkInsert(this.m, 'outbox', OUTBOX_COLUMNS, rows.map((r) => [r.id, r.recordId, r.kind, r.target, 'pending', 0, r.nowMs, null, r.nowMs, r.nowMs, null]));
   }
 
   async insertNonces(rows: NonceInsert[]): Promise<void> {
-    const values: CallbackNonceRow[] = rows.map((r) => ({ nonceKey: r.key, bodyHash: r.bodyHash, expiresAt: r.expiresAtMs }));
-    for (const part of chunk(values, rowsPerStatement(3))) {
-      await this.m.createQueryBuilder().insert().into(CALLBACK_NONCE_ENTITY).values(part).updateEntity(false).execute();
-    }
+    await bulkInsert(this.m, 'callback_nonce', ['nonce_key', 'body_hash', 'expires_at'], rows.map((r) => [r.key, r.bodyHash, r.expiresAtMs]));
   }
 
   async setChainHead(shard: number, seq: number, hash: string, nowMs: number): Promise<void> {

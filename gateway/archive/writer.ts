@@ -55,6 +55,7 @@ export class ArchiveWriter {
   private readonly busyShards = new Set<number>();
   private closed = false;
   private idle: (() => void)[] = [];
+  private pumpScheduled = false;
 
   constructor(private readonly opts: ArchiveWriterOptions) {}
 
@@ -69,7 +70,7 @@ export class ArchiveWriter {
     const record = this.prepare(entry);
     return new Promise<AppendResult>((resolve, reject) => {
       this.pending.push({ record, entry, eventId: eventIdFor(record.dedupeBidx), resolve, reject });
-      this.pump();
+      this.schedulePump();
     });
   }
 
@@ -101,6 +102,21 @@ export class ArchiveWriter {
     };
   }
 
+  /**
+   * Start batches on the next check phase, not now: every request whose bytes
+   * arrived in this I/O phase then joins the same transaction. Without this a
+   * synchronous driver (better-sqlite3) commits each append alone before the
+   * next request is even read.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
   private pump(): void {
     while (this.pending.length > 0 && this.inflight < this.opts.store.maxConcurrentBatches) {
       const shard = this.takeShard();
@@ -110,7 +126,7 @@ export class ArchiveWriter {
       void this.commit(batch, shard).finally(() => {
         this.inflight--;
         this.busyShards.delete(shard);
-        this.pump();
+        this.schedulePump();
         if (this.inflight === 0 && this.pending.length === 0) this.idle.splice(0).forEach((f) => f());
       });
     }

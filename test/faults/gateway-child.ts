@@ -65,6 +65,11 @@ export class GatewayProcess {
     }
   }
 
+  /** The operating-system process id (benchmarks read its peak RSS). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** SIGKILL, and wait until the process is gone. */
   async kill(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');

@@ -13,7 +13,7 @@ import { createLogger } from '../../gateway/observability/logger';
 async function main(): Promise<void> {
   const configPath = process.argv[2];
   if (!configPath) throw new Error('usage: gateway-process.ts <config.yaml>');
-  // The file is the whole configuration: jest's CGW_TEST_* variables must not be read as CGW_* overrides.
+  // The file is the whole configuration: jest's CGWTEST_* variables must not be read as CGW_* overrides.
   const config = loadConfig({ path: configPath, env: {} });
   const logger = createLogger(config.logging.level, pino.destination(2));
   const gateway = await createGateway(config, { logger });

@@ -5,7 +5,7 @@
  *   plaintext = random(16) | len(4, BE) | msg | receiveId, PKCS#7 padded to 32.
  * Pure: no I/O. Errors are CallbackCryptoError with the sample library's code.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** Local error codes of Tencent's sample libraries (never sent on the wire). */
 export type CryptoErrorCode =
@@ -23,6 +23,17 @@ export class CallbackCryptoError extends Error {
     super(message);
     this.name = 'CallbackCryptoError';
   }
+}
+
+// An account's key serves every push: a KeyObject made once per key Buffer saves rebuilding it per message.
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+function keyObject(aesKey: Buffer): KeyObject {
+  let object = keyObjects.get(aesKey);
+  if (!object) {
+    object = createSecretKey(aesKey);
+    keyObjects.set(aesKey, object);
+  }
+  return object;
 }
 
 const ENCODING_AES_KEY = /^[A-Za-z0-9]{43}$/;
@@ -79,7 +90,7 @@ export function encryptMessage(aesKey: Buffer, message: string, receiveId: strin
   const body = Buffer.concat([random, len, msg, Buffer.from(receiveId, 'utf8')]);
   const pad = PAD_BLOCK - (body.length % PAD_BLOCK);
   const padded = Buffer.concat([body, Buffer.alloc(pad, pad)]);
-  const cipher = createCipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16));
+  const cipher = createCipheriv('aes-256-cbc', keyObject(aesKey), aesKey.subarray(0, 16));
   cipher.setAutoPadding(false);
   return Buffer.concat([cipher.update(padded), cipher.final()]).toString('base64');
 }
@@ -103,7 +114,7 @@ export function decryptMessage(aesKey: Buffer, encrypt: string): DecryptedMessag
   if (data.length === 0 || data.length % PAD_BLOCK !== 0) {
     throw new CallbackCryptoError('buffer', 'ciphertext length is not a positive multiple of 32');
   }
-  const decipher = createDecipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16));
+  const decipher = createDecipheriv('aes-256-cbc', keyObject(aesKey), aesKey.subarray(0, 16));
   decipher.setAutoPadding(false);
   let plain: Buffer;
   try {

@@ -10,7 +10,7 @@
  * check. Its determinism only reveals that two wrapped keys are equal, and
  * data keys are never reused.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 
 /** RFC 3394 default initial value. */
 const KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
@@ -18,9 +18,20 @@ const KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
 /** Bytes a wrapped 32-byte data key takes (key + one 8-byte integrity block). */
 export const WRAPPED_KEY_LENGTH = 40;
 
+// A KEK is used for every record: turning its bytes into a KeyObject on each call costs more than the wrap itself.
+const kekObjects = new WeakMap<Buffer, KeyObject>();
+function kekObject(kek: Buffer): KeyObject {
+  let object = kekObjects.get(kek);
+  if (!object) {
+    object = createSecretKey(kek);
+    kekObjects.set(kek, object);
+  }
+  return object;
+}
+
 /** Wrap `key` (a multiple of 8 bytes, at least 16) under the 32-byte `kek`. */
 export function wrapKey(kek: Buffer, key: Buffer): Buffer {
-  const cipher = createCipheriv('id-aes256-wrap', kek, KW_IV);
+  const cipher = createCipheriv('id-aes256-wrap', kekObject(kek), KW_IV);
   return Buffer.concat([cipher.update(key), cipher.final()]);
 }
 
@@ -31,7 +42,7 @@ export function wrapKey(kek: Buffer, key: Buffer): Buffer {
 export function unwrapKey(kek: Buffer, wrapped: Buffer): Buffer | null {
   if (wrapped.length < 24 || wrapped.length % 8 !== 0) return null;
   try {
-    const decipher = createDecipheriv('id-aes256-wrap', kek, KW_IV);
+    const decipher = createDecipheriv('id-aes256-wrap', kekObject(kek), KW_IV);
     return Buffer.concat([decipher.update(wrapped), decipher.final()]);
   } catch {
     return null;

@@ -1,0 +1,144 @@
+/**
+ * Callbacks per second archived and acknowledged in safe mode, on SQLite and
+ * PostgreSQL, beside a bare Koa handler that only answers "success", measured
+ * in the same run on the same machine. The gateway runs in its own process;
+ * every push is distinct (own MsgId, nonce, ciphertext), so each one is
+ * verified, decrypted, parsed, envelope-encrypted, chained and committed
+ * before its 200. Afterwards the archive's row count must equal the number of
+ * 200s: acknowledged means committed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { stringify } from 'yaml';
+import { writeFileSync } from 'node:fs';
+import { createSimulatedAccount } from '../gateway/simulator/accounts';
+import { createDataSource, runMigrations, type DatabaseConfig } from '../gateway/db/data-source';
+import { ARCHIVE_RECORD_ENTITY } from '../gateway/db/entities';
+import { buildSignedPushes, type SignedPush } from './signed-pushes';
+import { startServerProcess, type ServerProcess } from './child';
+
+export interface CallbackBenchResult {
+  target: string;
+  callbacksPerSecond: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMb: number;
+  archived?: number;
+}
+
+export interface CallbackBenchOptions {
+  kinds: ('sqlite' | 'postgres')[];
+  durationSeconds: number;
+  connections: number;
+}
+
+const PG_ADMIN = process.env.CGW_BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function load(port: number, pushes: SignedPush[], opts: CallbackBenchOptions): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: opts.connections,
+    duration: opts.durationSeconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const push = pushes[next++ % pushes.length]!;
+          return { ...req, path: push.path, body: push.body, headers: { 'content-type': 'text/xml' } };
+        },
+      },
+    ],
+  });
+}
+
+function summarise(target: string, r: autocannon.Result, server: ServerProcess): CallbackBenchResult {
+  return {
+    target,
+    callbacksPerSecond: Math.round(r['2xx'] / r.duration),
+    ok: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    peakRssMb: server.peakRssMb(),
+  };
+}
+
+async function freshDatabase(kind: 'sqlite' | 'postgres', dir: string): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const config: DatabaseConfig = { type: 'sqlite', path: join(dir, 'bench.db') };
+    const ds = await createDataSource(config).initialize();
+    await runMigrations(ds);
+    await ds.destroy();
+    return { config, drop: async () => undefined };
+  }
+  const name = `cgw_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  const config: DatabaseConfig = { type: 'postgres', url: url.toString(), poolSize: 20 };
+  const ds = await createDataSource(config).initialize();
+  await runMigrations(ds);
+  await ds.destroy();
+  return {
+    config,
+    drop: async () => {
+      const a = new Client({ connectionString: PG_ADMIN });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+/** Run the baseline and the gateway on each database kind. */
+export async function benchCallbacks(opts: CallbackBenchOptions): Promise<CallbackBenchResult[]> {
+  const account = createSimulatedAccount({ callbackUrl: 'http://unused/', mode: 'safe' });
+  const pushes = buildSignedPushes(account, '/callback/oa/bench-oa', 250_000);
+  const results: CallbackBenchResult[] = [];
+
+  const baseline = await startServerProcess('bench/koa-baseline.ts');
+  try {
+    results.push(summarise('bare Koa "success" (baseline)', await load(baseline.port, pushes, opts), baseline));
+  } finally {
+    await baseline.stop();
+  }
+
+  for (const kind of opts.kinds) {
+    const dir = mkdtempSync(join(tmpdir(), 'cgw-bench-'));
+    const db = await freshDatabase(kind, dir);
+    const configPath = join(dir, 'config.yaml');
+    writeFileSync(configPath, stringify({
+      dataDir: dir,
+      server: { host: '127.0.0.1', port: 0 },
+      database: db.config,
+      keys: { type: 'file', path: join(dir, 'keys.json') },
+      archive: { pkiDir: join(dir, 'pki') },
+      logging: { level: 'warn' },
+      accounts: [{ id: 'bench-oa', appId: account.appId, appSecret: account.appSecret, originalId: account.originalId, token: account.token, encodingAESKey: account.encodingAESKey, mode: 'safe' }],
+    }), { mode: 0o600 });
+    const gateway = await startServerProcess('test/faults/gateway-process.ts', [configPath]);
+    try {
+      const r = summarise(`gateway, safe mode, ${kind}`, await load(gateway.port, pushes, opts), gateway);
+      const ds = await createDataSource(db.config).initialize();
+      r.archived = await ds.getRepository(ARCHIVE_RECORD_ENTITY).count();
+      await ds.destroy();
+      results.push(r);
+    } finally {
+      await gateway.stop();
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return results;
+}
