@@ -124,6 +124,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     graceMs: config.forwarding.sweepIntervalMs * 2,
     now,
     logger,
+    purgeExpiredNonces: (nowMs) => archiveStore.purgeExpiredNonces(nowMs),
     onCounts: (c) => {
       metrics.outboxPending.set(c.pending);
       metrics.outboxFailed.set(c.failed);

@@ -44,6 +44,12 @@ export class TypeOrmArchiveStore implements ArchiveStore {
     return isUniqueViolation(err);
   }
 
+  /** Delete callback nonces whose replay window has passed (a Tencent retry that old is refused by the timestamp check anyway). */
+  async purgeExpiredNonces(nowMs: number): Promise<number> {
+    const result = await this.dataSource.getRepository<CallbackNonceRow>(CALLBACK_NONCE_ENTITY).createQueryBuilder().delete().where('expires_at < :nowMs', { nowMs }).execute();
+    return result.affected ?? 0;
+  }
+
   /** One stored record by id, or null. */
   async load(id: string): Promise<StoredRecord | null> {
     return this.dataSource.getRepository<ArchiveRecordRow>(ARCHIVE_RECORD_ENTITY).findOneBy({ id });

@@ -92,6 +92,16 @@ describeEachDatabase('ArchiveWriter', (db) => {
     expect(await db.dataSource.getRepository(ARCHIVE_RECORD_ENTITY).countBy({ dedupeBidx: blindIndex(keyStore.indexKey(), 'dedupe', 'key-6') })).toBe(0);
   });
 
+  it('purges nonces past their window and keeps the rest', async () => {
+    await writer.append(entry(7, { nonce: { key: 'n-old', bodyHash: 'b', expiresAtMs: 1000 } }));
+    await writer.append(entry(8, { nonce: { key: 'n-live', bodyHash: 'b', expiresAtMs: 9_000_000_000_000 } }));
+    const purged = await new TypeOrmArchiveStore(db.dataSource).purgeExpiredNonces(2000);
+    expect(purged).toBeGreaterThanOrEqual(1);
+    const nonces = db.dataSource.getRepository(CALLBACK_NONCE_ENTITY);
+    expect(await nonces.countBy({ nonceKey: 'n-old' })).toBe(0);
+    expect(await nonces.countBy({ nonceKey: 'n-live' })).toBe(1);
+  });
+
   it('group-commits concurrent appends into batches and every chain verifies', async () => {
     batches.length = 0;
     const results = await Promise.all(Array.from({ length: 300 }, (_, i) => writer.append(entry(100 + i))));

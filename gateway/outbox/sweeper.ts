@@ -16,6 +16,8 @@ export interface SweeperOptions {
   now(): number;
   logger: Logger;
   onCounts?: (counts: { pending: number; failed: number }) => void;
+  /** Housekeeping on the same beat: delete replay-protection nonces past their window; returns how many. */
+  purgeExpiredNonces?: (nowMs: number) => Promise<number>;
 }
 
 export class OutboxSweeper {
@@ -51,6 +53,7 @@ export class OutboxSweeper {
       }
     }
     this.opts.onCounts?.(await this.opts.outbox.counts());
+    await this.opts.purgeExpiredNonces?.(this.opts.now());
     return handed;
   }
 
