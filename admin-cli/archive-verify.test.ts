@@ -3,11 +3,11 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureDevPki } from '../certs/pki';
-import { buildArchive } from '../gateway/archive/verify/archive-fixture';
-import { recordAt, updateRecord } from '../gateway/archive/verify/tamper';
+import { buildArchive } from '../gateway/archive/verify/__tests__/archive-fixture';
+import { recordAt, updateRecord } from '../gateway/archive/verify/__tests__/tamper';
 import type { VerifyReport } from '../gateway/archive/verify/verify-archive';
 import { createDataSource, runMigrations } from '../gateway/db/data-source';
-import { runCli } from './run-cli';
+import { runCli } from './__tests__/run-cli';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cgw-cli-verify-'));
 const db = path.join(dir, 'archive.db');

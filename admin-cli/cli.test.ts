@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCli } from './run-cli';
+import { runCli } from './__tests__/run-cli';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cgw-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -61,7 +61,8 @@ export async function acceptCallback(deps: InboundDeps, req: CallbackRequest): P
       subject: event.fromUserName,
       occurredAtMs: event.createTime * 1000,
       dedupeKey: event.dedupeKey,
-      payload: { mode: account.config.mode, plaintextXml: opened.plaintext, event },
+      // The XML exactly as Tencent sent it is the evidence; `raw` would only repeat it.
+      payload: { mode: account.config.mode, plaintextXml: opened.plaintext, event: { ...event, raw: undefined } },
       outbox: account.subscribers.map((app) => ({ kind: 'forward' as const, target: app.id })),
       nonce: {
         key: sha256(`${account.config.id}|${timestamp}|${nonce}`),

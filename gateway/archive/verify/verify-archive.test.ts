@@ -3,10 +3,12 @@
  * each kind of tampering with records. Checkpoint and chain_head tampering are in
  * verify-checkpoints.test.ts; attacks on the newest records in verify-tail.test.ts.
  */
+import { ARCHIVE_RECORD_ENTITY } from '../../db/entities';
 import { recordHash } from '../crypto/chain';
-import { FIXTURE_SHARDS } from './archive-fixture';
-import { describeEachFreshArchive } from './fresh-archive';
-import { deleteRecord, chainHead, findingsOf, headIn, quietSealedSpot, recordAt, updateRecord } from './tamper';
+import { FIXTURE_SHARDS } from './__tests__/archive-fixture';
+import { describeEachFreshArchive } from './__tests__/fresh-archive';
+import { deleteRecord, chainHead, findingsOf, headIn, quietSealedSpot, recordAt, updateRecord } from './__tests__/tamper';
+import { workerDatabaseConfig } from './shard-workers';
 import { verifyArchive, type VerifyProgress } from './verify-archive';
 
 describeEachFreshArchive('verifyArchive on records', (ctx) => {
@@ -133,5 +135,31 @@ describeEachFreshArchive('verifyArchive on records', (ctx) => {
         { kind: 'head-mismatch', shard: target, seq: targetHead.seq }, // the live head no longer ends the chain
       ].sort(bySeq),
     );
+  });
+
+  it('reports a row planted below seq 1, where no chain walk reaches, as seq-out-of-order', async () => {
+    const donor = await recordAt(ctx.dataSource, 0, 1);
+    const planted = { ...donor, id: '00000000-0000-4000-8000-000000000000', dedupeBidx: 'd'.repeat(64), shardSeq: -5 };
+    await ctx.dataSource.createQueryBuilder().insert().into(ARCHIVE_RECORD_ENTITY).values({ ...planted, recordHash: recordHash(planted) }).execute();
+    const report = await ctx.verify();
+    expect(report.ok).toBe(false);
+    expect(findingsOf(report)).toEqual({ chain: [{ kind: 'seq-out-of-order', shard: 0, seq: -5 }], checkpoints: [] });
+    expect(report.records).toBe(ctx.archive.records + 1);
+  });
+
+  it('reports exactly what the in-process run reports when shards are verified in worker threads', async () => {
+    const { shard, seq } = spot();
+    const victim = await recordAt(ctx.dataSource, shard, seq);
+    await updateRecord(ctx.dataSource, victim.id, { recordType: 'oa.reply.late' === victim.recordType ? 'oa.reply' : 'oa.reply.late' });
+    await deleteRecord(ctx.dataSource, (await recordAt(ctx.dataSource, (shard + 2) % FIXTURE_SHARDS, 3)).id);
+    const outcome = async (workers: number) => {
+      const progress: VerifyProgress[] = [];
+      const { elapsedMs, recordsPerSecond, ...report } = await verifyArchive(ctx.dataSource, { trustedCaPem: ctx.pki.ca.certPem, workers, pageSize: 32, onProgress: (p) => progress.push(p) });
+      return { report, finalProgress: progress[progress.length - 1]!.recordsDone };
+    };
+    expect(workerDatabaseConfig(ctx.dataSource)).not.toBeNull(); // else workers: 2 would quietly run in-process
+    const inProcess = await outcome(0);
+    expect(inProcess.report.chainFindings).toHaveLength(3);
+    expect(await outcome(2)).toEqual(inProcess);
   });
 });

@@ -5,17 +5,29 @@
  *     the checkpoint-signer usage, and the checkpoint sequence itself;
  *  2. every shard, streamed in seq order: each record's hash over its stored
  *     fields and its link to the previous record; every checkpointed head must be
- *     a record of the chain with exactly that hash;
+ *     a record of the chain with exactly that hash; rows outside every chain
+ *     position (seq < 1, or in a shard without a chain head) are findings too;
  *  3. the live chain_head rows must sit at the end of each chain, and never
  *     behind the latest checkpoint (truncation).
  * Reads ciphertext and hashes only: needs the CA certificate, not the keys.
+ * Shards are independent chains: a large archive is verified in worker threads,
+ * one shard at a time each (shard-workers.ts), with the same findings in the
+ * same order as in-process.
+ *
+ * What it cannot see (asserted in verify-tail.test.ts): records appended after
+ * the newest checkpoint can be truncated, or forged ones appended, by someone who
+ * also moves chain_head; and the newest checkpoints can be deleted with the records
+ * they alone sealed. Checkpoints kept outside this database would close that.
  */
+import { availableParallelism } from 'node:os';
 import type { DataSource } from 'typeorm';
-import { ChainVerifier, genesisHash, type ChainFinding } from '../crypto/chain';
-import { verifyCheckpointSequence, type CheckpointFinding, type SignedCheckpoint } from '../crypto/checkpoint';
-import { ARCHIVE_RECORD_ENTITY, CHAIN_HEAD_ENTITY, type ChainHeadRow } from '../../db/entities';
-import { TypeOrmCheckpointStore } from '../typeorm-checkpoint-store';
-import { shardRecords, shardsPresent } from './record-pages';
+import { genesisHash, type ChainFinding } from '../crypto/chain';
+import { verifyCheckpointSequence, type CheckpointBody, type CheckpointFinding, type SignedCheckpoint } from '../crypto/checkpoint';
+import { CHAIN_HEAD_ENTITY, CHECKPOINT_ENTITY, type ChainHeadRow, type CheckpointRow } from '../../db/entities';
+import { checkpointFromRow } from '../typeorm-checkpoint-store';
+import { highestSeq, shardsPresent } from './record-pages';
+import { verifyShardsInWorkers, workerDatabaseConfig } from './shard-workers';
+import { verifyShard, type ShardResult, type ShardTask } from './verify-shard';
 
 export interface VerifyProgress {
   recordsDone: number;
@@ -46,54 +58,52 @@ export interface VerifyOptions {
   trustedCaPem: string;
   onProgress?: (p: VerifyProgress) => void;
   pageSize?: number;
+  /**
+   * Worker threads verifying shards side by side (each with its own connection); 0 or 1: in this
+   * thread. Default: one per CPU for archives of PARALLEL_FROM_RECORDS or more, else none.
+   */
+  workers?: number;
 }
+
+/** Below this many records, starting workers costs more than it saves. */
+export const PARALLEL_FROM_RECORDS = 200_000;
+
+type SealedSeqs = Map<number, { hash: string; checkpointSeq: number }>;
 
 /** Verify the whole archive in `dataSource`. Never throws on tampering: it reports it. */
 export async function verifyArchive(dataSource: DataSource, options: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
-  const checkpoints = await new TypeOrmCheckpointStore(dataSource).all();
+  const checkpoints = await storedCheckpoints(dataSource);
   const checkpointFindings = verifyCheckpointSequence(checkpoints, options.trustedCaPem);
   const heads = await dataSource.getRepository<ChainHeadRow>(CHAIN_HEAD_ENTITY).find({ order: { shard: 'ASC' } });
-  const recordsTotal = await dataSource.getRepository(ARCHIVE_RECORD_ENTITY).count();
   const sealed = sealedHeadsByShard(checkpoints);
   const shards = [...new Set([...heads.map((h) => h.shard), ...(await shardsPresent(dataSource)), ...sealed.keys()])].sort((a, b) => a - b);
+  // Index lookups, not COUNT(*) (a full scan): exact for an intact archive, and only used for progress.
+  let recordsTotal = 0;
+  for (const shard of shards) recordsTotal += await highestSeq(dataSource, shard);
 
-  const chainFindings: ChainFinding[] = [];
-  const summaries: ShardSummary[] = [];
   let done = 0;
   let lastReport = 0;
-  for (const shard of shards) {
-    const verifier = new ChainVerifier(shard);
-    const expected = sealed.get(shard) ?? new Map<number, { hash: string; checkpointSeq: number }>();
-    const seen = new Set<number>();
-    const before = chainFindings.length;
-    for await (const page of shardRecords(dataSource, shard, options.pageSize)) {
-      for (const record of page) {
-        verifier.push(record);
-        const sealedHere = expected.get(record.shardSeq);
-        if (sealedHere) {
-          seen.add(record.shardSeq);
-          if (sealedHere.hash !== record.recordHash) {
-            chainFindings.push({ kind: 'head-mismatch', shard, seq: record.shardSeq, recordId: record.id, detail: `checkpoint ${sealedHere.checkpointSeq} sealed hash ${sealedHere.hash} at this seq; the record has ${record.recordHash}` });
-          }
-        }
-      }
-      done += page.length;
-      if (options.onProgress && Date.now() - lastReport >= 250) {
-        lastReport = Date.now();
-        options.onProgress({ recordsDone: done, recordsTotal, elapsedMs: lastReport - started });
-      }
+  const progress = (records: number) => {
+    done += records;
+    if (options.onProgress && Date.now() - lastReport >= 250) {
+      lastReport = Date.now();
+      options.onProgress({ recordsDone: done, recordsTotal: Math.max(done, recordsTotal), elapsedMs: lastReport - started });
     }
-    for (const [seq, sealedHere] of expected) {
-      if (seq > 0 && !seen.has(seq)) chainFindings.push({ kind: 'seq-gap', shard, seq, recordId: null, detail: `checkpoint ${sealedHere.checkpointSeq} sealed seq ${seq}, which is no longer in the archive` });
-    }
-    const live = heads.find((h) => h.shard === shard);
-    const end = verifier.head;
-    chainFindings.push(...verifier.finish(live ? { seq: live.seq, hash: live.headHash } : undefined));
-    if (!live && verifier.count > 0) chainFindings.push({ kind: 'head-mismatch', shard, seq: end.seq, recordId: null, detail: 'records exist in a shard that has no chain head' });
-    summaries.push({ shard, records: verifier.count, headSeq: end.seq, headHash: end.hash, findings: chainFindings.length - before });
+  };
+  const tasks: ShardTask[] = shards.map((shard) => ({ shard, sealed: [...(sealed.get(shard) ?? [])], ...(options.pageSize ? { pageSize: options.pageSize } : {}) }));
+  const workers = options.workers ?? (recordsTotal >= PARALLEL_FROM_RECORDS ? Math.min(availableParallelism(), shards.length) : 0);
+  const workerConfig = workers > 1 ? workerDatabaseConfig(dataSource) : null;
+  let results: ShardResult[];
+  if (workerConfig) {
+    results = await verifyShardsInWorkers(workerConfig, tasks, workers, progress);
+  } else {
+    results = [];
+    for (const task of tasks) results.push(await verifyShard(dataSource, task, progress));
   }
-  options.onProgress?.({ recordsDone: done, recordsTotal, elapsedMs: Date.now() - started });
+  const chainFindings = results.flatMap((r) => r.found);
+  const summaries: ShardSummary[] = results.map((r) => ({ shard: r.shard, records: r.records, headSeq: r.end.seq, headHash: r.end.hash, findings: r.found.length }));
+  options.onProgress?.({ recordsDone: done, recordsTotal: Math.max(done, recordsTotal), elapsedMs: Date.now() - started });
   const latest = checkpoints[checkpoints.length - 1];
   const elapsedMs = Date.now() - started;
   return {
@@ -108,16 +118,31 @@ export async function verifyArchive(dataSource: DataSource, options: VerifyOptio
   };
 }
 
+/** Every checkpoint, oldest first; a body that is not JSON is kept as its text, for verifyCheckpoint to report as body-invalid. */
+async function storedCheckpoints(dataSource: DataSource): Promise<SignedCheckpoint[]> {
+  const rows = await dataSource.getRepository<CheckpointRow>(CHECKPOINT_ENTITY).find({ order: { checkpointSeq: 'ASC' } });
+  return rows.map((row) => {
+    try {
+      return checkpointFromRow(row);
+    } catch {
+      return { ...checkpointFromRow({ ...row, body: 'null' }), body: row.body as unknown as CheckpointBody };
+    }
+  });
+}
+
 /** shard → (seq → sealed hash) over every checkpoint: each one must still match the chain. */
-function sealedHeadsByShard(checkpoints: SignedCheckpoint[]): Map<number, Map<number, { hash: string; checkpointSeq: number }>> {
-  const out = new Map<number, Map<number, { hash: string; checkpointSeq: number }>>();
+function sealedHeadsByShard(checkpoints: SignedCheckpoint[]): Map<number, SealedSeqs> {
+  const out = new Map<number, SealedSeqs>();
   for (const cp of checkpoints) {
-    for (const head of cp.body.heads ?? []) {
+    // A malformed body is a checkpoint finding already; it seals nothing.
+    if (!Array.isArray(cp.body?.heads)) continue;
+    for (const head of cp.body.heads) {
+      if (typeof head !== 'object' || head === null || !Number.isSafeInteger(head.shard) || !Number.isSafeInteger(head.seq) || typeof head.hash !== 'string') continue;
       if (head.seq === 0) {
         if (head.hash !== genesisHash(head.shard)) out.set(head.shard, out.get(head.shard) ?? new Map());
         continue;
       }
-      const m = out.get(head.shard) ?? new Map<number, { hash: string; checkpointSeq: number }>();
+      const m: SealedSeqs = out.get(head.shard) ?? new Map();
       if (!m.has(head.seq)) m.set(head.seq, { hash: head.hash, checkpointSeq: cp.body.checkpointSeq });
       out.set(head.shard, m);
     }

@@ -2,9 +2,9 @@
 import { canonicalJson } from '../../../connectors/canonical/json';
 import { createCa, createSigningKeyPair } from '../../../certs/pki';
 import { signCheckpoint, type SignedCheckpoint } from '../crypto/checkpoint';
-import { FIXTURE_SHARDS } from './archive-fixture';
-import { describeEachFreshArchive } from './fresh-archive';
-import { chainHead, deleteCheckpoint, findingsOf, headIn, recordAt, setChainHead, storedCheckpoint, updateCheckpoint } from './tamper';
+import { FIXTURE_SHARDS } from './__tests__/archive-fixture';
+import { describeEachFreshArchive } from './__tests__/fresh-archive';
+import { chainHead, deleteCheckpoint, findingsOf, headIn, recordAt, setChainHead, storedCheckpoint, updateCheckpoint } from './__tests__/tamper';
 
 const rogueCa = createCa({ commonName: 'cgw dev CA', validityDays: 30 }); // same name as the real CA: only the key differs
 const rogueSigner = createSigningKeyPair(rogueCa, { commonName: 'cgw archive checkpoint signer' });
@@ -81,5 +81,20 @@ describeEachFreshArchive('verifyArchive on checkpoints and chain heads', (ctx) =
     const report = await ctx.verify();
     expect(report.ok).toBe(false);
     expect(findingsOf(report)).toEqual({ chain: [{ kind: 'seq-gap', shard: 0, seq: head.seq + 1 }], checkpoints: [] });
+  });
+
+  it('reports a checkpoint body overwritten with text that is not JSON as body-invalid, not a crash', async () => {
+    await updateCheckpoint(ctx.dataSource, 3, { body: 'all good, nothing to see' });
+    const report = await ctx.verify();
+    expect(report.ok).toBe(false);
+    expect(findingsOf(report)).toEqual({ chain: [], checkpoints: [{ kind: 'body-invalid', checkpointSeq: null }] });
+  });
+
+  it('reports a checkpoint whose heads are not a list as body-invalid, not a crash', async () => {
+    const cp = await storedCheckpoint(ctx.dataSource, 3);
+    await updateCheckpoint(ctx.dataSource, 3, { body: canonicalJson({ ...cp.body, heads: 7 }) });
+    const report = await ctx.verify();
+    expect(report.ok).toBe(false);
+    expect(findingsOf(report)).toEqual({ chain: [], checkpoints: [{ kind: 'body-invalid', checkpointSeq: 3 }] });
   });
 });

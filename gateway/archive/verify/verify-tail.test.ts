@@ -10,12 +10,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ARCHIVE_RECORD_ENTITY, type ArchiveRecordRow } from '../../db/entities';
-import { recordHash } from '../crypto/chain';
+import { genesisHash, recordHash } from '../crypto/chain';
 import { EnvelopeError } from '../crypto/envelope';
 import { openStored } from '../reader';
-import { FIXTURE_SHARDS } from './archive-fixture';
-import { describeEachFreshArchive } from './fresh-archive';
-import { chainHead, deleteCheckpoint, deleteRecord, findingsOf, headIn, recordAt, setChainHead } from './tamper';
+import { FIXTURE_SHARDS } from './__tests__/archive-fixture';
+import { describeEachFreshArchive } from './__tests__/fresh-archive';
+import { chainHead, deleteCheckpoint, deleteRecord, findingsOf, headIn, recordAt, setChainHead } from './__tests__/tamper';
 
 /** Delete every record of `shard` above `seq` and move its chain_head back there, as a careful attacker would. */
 async function truncateShard(ds: DataSource, shard: number, seq: number): Promise<number> {
@@ -97,5 +97,15 @@ describeEachFreshArchive('verifyArchive on the newest records', (ctx) => {
     const donor = await recordAt(ctx.dataSource, shard, 1);
     expect(openStored(ctx.archive.keyStore, donor).payload).toHaveProperty('n');
     expect(() => openStored(ctx.archive.keyStore, forged)).toThrow(EnvelopeError);
+  });
+
+  it('catches a correctly hashed chain forged in a shard the gateway never had', async () => {
+    const donor = await recordAt(ctx.dataSource, 0, 1);
+    const forged: ArchiveRecordRow = { ...donor, id: randomUUID(), dedupeBidx: 'c'.repeat(64), shard: 9, shardSeq: 1, prevHash: genesisHash(9), recordHash: '' };
+    forged.recordHash = recordHash(forged);
+    await ctx.dataSource.createQueryBuilder().insert().into(ARCHIVE_RECORD_ENTITY).values(forged).execute();
+    const report = await ctx.verify();
+    expect(report.ok).toBe(false);
+    expect(findingsOf(report)).toEqual({ chain: [{ kind: 'head-mismatch', shard: 9, seq: 1 }], checkpoints: [] });
   });
 });

@@ -6,14 +6,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { ensureDevPki, type DevPki } from '../../../certs/pki';
-import { DATABASE_KINDS, openTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test/db';
+import type { DatabaseConfig } from '../../../db/data-source';
+import { ensureDevPki, type DevPki } from '../../../../certs/pki';
+import { DATABASE_KINDS, openTestDatabase, type DatabaseKind, type TestDatabase } from '../../../../test/db';
 import { buildArchive, type ArchiveFixture, type ArchiveFixtureOptions } from './archive-fixture';
-import { verifyArchive, type VerifyReport } from './verify-archive';
+import { verifyArchive, type VerifyReport } from '../verify-archive';
 
 export interface FreshArchive {
   readonly kind: DatabaseKind;
   readonly dataSource: DataSource;
+  /** Where the database is, for a second connection (as the CLI would open). */
+  readonly config: DatabaseConfig;
   readonly archive: ArchiveFixture;
   readonly pki: DevPki;
   /** verifyArchive against the dev CA. */
@@ -50,6 +53,9 @@ export function describeEachFreshArchive(name: string, fn: (ctx: FreshArchive) =
         kind,
         get dataSource() {
           return open().dataSource;
+        },
+        get config() {
+          return open().config;
         },
         get archive() {
           open();

@@ -6,15 +6,15 @@
  */
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import type { PemPair } from '../../../certs/pki';
-import { Checkpointer } from '../checkpointer';
-import type { SignedCheckpoint } from '../crypto/checkpoint';
-import { MemoryKeyStore } from '../crypto/memory-key-store';
-import type { ArchiveRecordType } from '../record-types';
-import { TypeOrmArchiveStore } from '../typeorm-store';
-import { TypeOrmCheckpointStore } from '../typeorm-checkpoint-store';
-import type { ArchiveEntry } from '../types';
-import { ArchiveWriter } from '../writer';
+import type { PemPair } from '../../../../certs/pki';
+import { Checkpointer } from '../../checkpointer';
+import type { SignedCheckpoint } from '../../crypto/checkpoint';
+import { MemoryKeyStore } from '../../crypto/memory-key-store';
+import type { ArchiveRecordType } from '../../record-types';
+import { TypeOrmArchiveStore } from '../../typeorm-store';
+import { TypeOrmCheckpointStore } from '../../typeorm-checkpoint-store';
+import type { ArchiveEntry } from '../../types';
+import { ArchiveWriter } from '../../writer';
 
 export const FIXTURE_SHARDS = 4;
 

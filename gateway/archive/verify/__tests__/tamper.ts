@@ -4,10 +4,10 @@
  * look-ups the tamper tests use to choose their victims.
  */
 import type { DataSource } from 'typeorm';
-import { ARCHIVE_RECORD_ENTITY, CHAIN_HEAD_ENTITY, CHECKPOINT_ENTITY, OUTBOX_ENTITY, type ArchiveRecordRow, type ChainHeadRow, type CheckpointRow } from '../../db/entities';
-import type { CheckpointHead, SignedCheckpoint } from '../crypto/checkpoint';
-import { checkpointFromRow } from '../typeorm-checkpoint-store';
-import type { VerifyReport } from './verify-archive';
+import { ARCHIVE_RECORD_ENTITY, CHAIN_HEAD_ENTITY, CHECKPOINT_ENTITY, OUTBOX_ENTITY, type ArchiveRecordRow, type ChainHeadRow, type CheckpointRow } from '../../../db/entities';
+import type { CheckpointHead, SignedCheckpoint } from '../../crypto/checkpoint';
+import { checkpointFromRow } from '../../typeorm-checkpoint-store';
+import type { VerifyReport } from '../verify-archive';
 
 /** The record at (shard, seq). @throws when there is none */
 export async function recordAt(ds: DataSource, shard: number, shardSeq: number): Promise<ArchiveRecordRow> {

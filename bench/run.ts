@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: throughput and latency figures, not a test. Prints a table
+ * and writes bench-results.json. Options: --duration S (default 20),
+ * --connections N (default 64), --verify-records N (default 1000000), --only callbacks|verify.
+ */
+import { writeFileSync } from 'node:fs';
+import { benchCallbacks } from './callbacks.bench';
+import { benchVerifyArchive } from './verify-archive.bench';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+async function main(): Promise<void> {
+  const only = arg('only', 'all');
+  const out: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
+  if (only === 'all' || only === 'callbacks') {
+    const callbacks = await benchCallbacks({ kinds: ['sqlite', 'postgres'], durationSeconds: Number(arg('duration', '20')), connections: Number(arg('connections', '64')) });
+    console.table(callbacks);
+    out.callbacks = callbacks;
+  }
+  if (only === 'all' || only === 'verify') {
+    const verify = await benchVerifyArchive({ records: Number(arg('verify-records', '1000000')), kinds: ['sqlite', 'postgres'] });
+    console.table(verify);
+    out.verify = verify;
+  }
+  writeFileSync('bench-results.json', `${JSON.stringify(out, null, 2)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
