@@ -20,7 +20,7 @@ export class TypeOrmArchiveStore implements ArchiveStore {
     const type = dataSource.options.type;
     // SQLite has one writer at a time anyway, and TypeORM refuses row locks there.
     this.lockHeads = type !== 'better-sqlite3';
-    this.maxConcurrentBatches = this.lockHeads ? 4 : 1;
+    this.maxConcurrentBatches = this.lockHeads ? 8 : 1;
   }
 
   transaction<T>(fn: (tx: ArchiveTransaction) => Promise<T>): Promise<T> {
