@@ -121,7 +121,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     outbox,
     schedule,
     intervalMs: config.forwarding.sweepIntervalMs,
-    graceMs: config.forwarding.sweepIntervalMs * 2,
+    // A row is left alone while the path that created it may still be delivering it: the
+    // callback's inline delivery to the replying app runs for up to replyBudgetMs.
+    graceMs: Math.max(config.forwarding.sweepIntervalMs * 2, config.callbacks.replyBudgetMs + 1000),
     now,
     logger,
     purgeExpiredNonces: (nowMs) => archiveStore.purgeExpiredNonces(nowMs),

@@ -17,7 +17,7 @@ export interface GatewayMetrics {
 /** Build the registry and the gateway's metrics. */
 export function createMetrics(): GatewayMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'cgw_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'cgw_' });
   return {
     registry,
     callbacks: new Counter({ name: 'cgw_callbacks_total', help: 'Tencent callbacks by account and outcome', labelNames: ['account', 'outcome'], registers: [registry] }),
