@@ -19,6 +19,7 @@ import { createDataSource, runMigrations, type DatabaseConfig } from '../gateway
 import { ARCHIVE_RECORD_ENTITY } from '../gateway/db/entities';
 import { buildSignedPushes, type SignedPush } from './signed-pushes';
 import { startServerProcess, type ServerProcess } from './child';
+import { freePort } from '../test/faults/gateway-child';
 
 export interface CallbackBenchResult {
   target: string;
@@ -33,7 +34,8 @@ export interface CallbackBenchResult {
 }
 
 export interface CallbackBenchOptions {
-  kinds: ('sqlite' | 'postgres')[];
+  /** Each target: a database kind and the gateway's worker processes (SQLite allows only 1). */
+  targets: { kind: 'sqlite' | 'postgres'; workers: number }[];
   durationSeconds: number;
   connections: number;
 }
@@ -114,13 +116,13 @@ export async function benchCallbacks(opts: CallbackBenchOptions): Promise<Callba
     await baseline.stop();
   }
 
-  for (const kind of opts.kinds) {
+  for (const { kind, workers } of opts.targets) {
     const dir = mkdtempSync(join(tmpdir(), 'cgw-bench-'));
     const db = await freshDatabase(kind, dir);
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, stringify({
       dataDir: dir,
-      server: { host: '127.0.0.1', port: 0 },
+      server: { host: '127.0.0.1', port: workers > 1 ? await freePort() : 0, workers },
       database: db.config,
       keys: { type: 'file', path: join(dir, 'keys.json') },
       archive: { pkiDir: join(dir, 'pki') },
@@ -129,7 +131,7 @@ export async function benchCallbacks(opts: CallbackBenchOptions): Promise<Callba
     }), { mode: 0o600 });
     const gateway = await startServerProcess('test/faults/gateway-process.ts', [configPath]);
     try {
-      const r = summarise(`gateway, safe mode, ${kind}`, await load(gateway.port, pushes, opts), gateway);
+      const r = summarise(`gateway, safe mode, ${kind}, ${workers} worker${workers > 1 ? 's' : ''}`, await load(gateway.port, pushes, opts), gateway);
       const ds = await createDataSource(db.config).initialize();
       r.archived = await ds.getRepository(ARCHIVE_RECORD_ENTITY).count();
       await ds.destroy();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 export interface ServerProcess {
   port: number;
   pid: number;
-  /** Peak resident set size so far (VmHWM), MiB. */
+  /** Peak resident set size so far (VmHWM), MiB, summed over the process and its worker processes. */
   peakRssMb(): number;
   stop(): Promise<void>;
 }
@@ -26,8 +26,9 @@ export async function startServerProcess(entry: string, args: string[] = []): Pr
     port,
     pid: child.pid!,
     peakRssMb() {
-      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
-      return kb ? Math.round(Number(kb) / 1024) : NaN;
+      const hwm = (pid: string): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+      const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      return Math.round([String(child.pid), ...children].reduce((kb, pid) => kb + hwm(pid), 0) / 1024);
     },
     async stop() {
       child.kill('SIGTERM');

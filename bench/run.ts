@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const only = arg('only', 'all');
   const out: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
   if (only === 'all' || only === 'callbacks') {
-    const callbacks = await benchCallbacks({ kinds: ['sqlite', 'postgres'], durationSeconds: Number(arg('duration', '20')), connections: Number(arg('connections', '64')) });
+    const callbacks = await benchCallbacks({
+      targets: [{ kind: 'sqlite', workers: 1 }, { kind: 'postgres', workers: 1 }, { kind: 'postgres', workers: 2 }], durationSeconds: Number(arg('duration', '20')), connections: Number(arg('connections', '64')) });
     console.table(callbacks);
     out.callbacks = callbacks;
   }

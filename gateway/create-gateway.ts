@@ -37,6 +37,13 @@ export interface GatewayOptions {
   now?: () => number;
   /** Key store override (tests); the file key store from config otherwise. */
   keyStore?: KeyStore;
+  /**
+   * Whether this process runs the housekeeping that needs only one runner per
+   * host (sweeper, checkpointer). Default true; in a multi-worker process only
+   * worker 0 does (other replicas' sweepers are harmless: enqueue is idempotent
+   * and checkpoint numbers are primary keys).
+   */
+  housekeeping?: boolean;
 }
 
 export interface Gateway {
@@ -153,8 +160,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   app.use(ops.routes()).use(ops.allowedMethods());
   app.use(callbacks.routes()).use(callbacks.allowedMethods());
 
-  sweeper.start();
-  checkpointer.start();
+  const housekeeping = options.housekeeping ?? true;
+  if (housekeeping) {
+    sweeper.start();
+    checkpointer.start();
+  }
   let server: Server | undefined;
 
   return {
@@ -181,7 +191,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await sweeper.stop();
       await queue.close({ drainTimeoutMs: config.server.shutdownGraceMs });
       await writer.close();
-      await checkpointer.stop();
+      if (housekeeping) await checkpointer.stop();
       await dataSource.destroy();
     },
   };

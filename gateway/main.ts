@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config/load-config';
 import { ensureDemoConfig } from './demo/demo-config';
 import { startDemo, type RunningDemo } from './demo/start-demo';
-import { createGateway } from './create-gateway';
+import cluster from 'node:cluster';
+import { serve } from './process/serve';
 import { createLogger } from './observability/logger';
 import { adminTokenFor } from './admin-token';
 
@@ -26,8 +27,13 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logging.level);
-  const gateway = await createGateway(config, { logger });
-  const { port } = await gateway.listen();
+  const serving = await serve(config, logger);
+  const { port } = serving;
+  // In a cluster, workers only serve; the primary prints and runs the demo.
+  if (!cluster.isPrimary) {
+    process.on('SIGTERM', () => void serving.stop().then(() => process.exit(0)));
+    return;
+  }
   let demo: RunningDemo | undefined;
   if (config.demo.enabled) demo = await startDemo(config, port, logger);
 
@@ -54,7 +60,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: draining in-flight work');
     await demo?.stop();
-    await gateway.close();
+    await serving.stop();
     logger.info('stopped');
     process.exit(0);
   };

@@ -4,6 +4,9 @@ import type { GatewayConfig } from './schema';
 /** Every cross-field problem in an otherwise schema-valid configuration. */
 export function crossFieldProblems(config: GatewayConfig): string[] {
   const problems: string[] = [];
+  if (config.server.workers > 1 && config.database.type === 'sqlite') {
+    problems.push('server.workers: SQLite has one writer process; use 1 worker, or PostgreSQL / SQL Server for more');
+  }
   const accountIds = new Set<string>();
   const appIds = new Map<string, string>();
   config.accounts.forEach((a, i) => {

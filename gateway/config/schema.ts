@@ -72,6 +72,8 @@ export const configSchema = z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
     shutdownGraceMs: z.number().int().min(0).default(10000),
+    /** Worker processes sharing the port (node cluster); each is a full gateway. SQLite allows one writer process: 1 there. */
+    workers: z.number().int().min(1).max(64).default(1),
   }).prefault({}),
   database: databaseSchema.default({ type: 'sqlite', path: '.cgw/gateway.db' }),
   queue: queueSchema.default({ type: 'in-process' }),

@@ -7,7 +7,8 @@
  */
 import pino from 'pino';
 import { loadConfig } from '../../gateway/config/load-config';
-import { createGateway } from '../../gateway/create-gateway';
+import cluster from 'node:cluster';
+import { serve } from '../../gateway/process/serve';
 import { createLogger } from '../../gateway/observability/logger';
 
 async function main(): Promise<void> {
@@ -16,15 +17,15 @@ async function main(): Promise<void> {
   // The file is the whole configuration: jest's CGWTEST_* variables must not be read as CGW_* overrides.
   const config = loadConfig({ path: configPath, env: {} });
   const logger = createLogger(config.logging.level, pino.destination(2));
-  const gateway = await createGateway(config, { logger });
-  const { port } = await gateway.listen();
-  process.stdout.write(`${JSON.stringify({ port })}\n`);
+  const serving = await serve(config, logger);
+  const { port } = serving;
+  if (cluster.isPrimary) process.stdout.write(`${JSON.stringify({ port })}\n`);
 
   let stopping = false;
   process.on('SIGTERM', () => {
     if (stopping) return;
     stopping = true;
-    gateway.close().then(
+    serving.stop().then(
       () => process.exit(0),
       (err: unknown) => {
         process.stderr.write(`gateway close failed: ${(err as Error).message}\n`);
