@@ -1,5 +1,6 @@
 /** What callers hand to the archive, and what the archive hands back. */
 import type { ArchiveRecordType } from './record-types';
+import type { ChainRecord } from './crypto/chain';
 
 /** One thing to archive, with the outbox work that must exist if (and only if) it is committed. */
 export interface ArchiveEntry {
@@ -29,20 +30,5 @@ export interface AppendResult {
   outboxIds: { id: string; target: string }[];
 }
 
-/** A record row as stored (binary fields as Buffers, bigint seq as number). */
-export interface StoredRecord {
-  id: string;
-  shard: number;
-  shardSeq: number;
-  recordType: string;
-  accountBidx: string;
-  subjectBidx: string | null;
-  timeBucketBidx: string;
-  dedupeBidx: string;
-  keyId: string;
-  wrappedKey: Buffer;
-  iv: Buffer;
-  ciphertext: Buffer;
-  prevHash: string;
-  recordHash: string;
-}
+/** A record row as stored: exactly the fields its chain hash covers, plus that hash. */
+export type StoredRecord = ChainRecord;
