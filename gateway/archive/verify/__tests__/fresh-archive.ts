@@ -2,7 +2,7 @@
  * Test support: each test gets its own freshly built archive on its own database
  * (SQLite and PostgreSQL), so one test's tampering never leaks into another's.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -23,16 +23,23 @@ export interface FreshArchive {
   verify(): Promise<VerifyReport>;
 }
 
-let sharedPki: DevPki | undefined;
+let sharedPki: { dir: string; pki: DevPki } | undefined;
 
-/** One dev PKI per test file (RSA key generation is the slow part). */
+/** One dev PKI per test file (RSA key generation is the slow part), removed after the file. */
 export function testPki(): DevPki {
-  sharedPki ??= ensureDevPki(join(mkdtempSync(join(tmpdir(), 'cgw-verify-pki-')), 'pki'));
-  return sharedPki;
+  if (!sharedPki) {
+    const dir = mkdtempSync(join(tmpdir(), 'cgw-verify-pki-'));
+    sharedPki = { dir, pki: ensureDevPki(join(dir, 'pki')) };
+  }
+  return sharedPki.pki;
 }
 
 /** Runs `fn` once per back end; every test in it starts from a freshly built archive on a new database. */
 export function describeEachFreshArchive(name: string, fn: (ctx: FreshArchive) => void, options: ArchiveFixtureOptions = {}): void {
+  afterAll(() => {
+    if (sharedPki) rmSync(sharedPki.dir, { recursive: true, force: true });
+    sharedPki = undefined;
+  });
   for (const kind of DATABASE_KINDS) {
     describe(`${name} [${kind}]`, () => {
       let db: TestDatabase | undefined;
