@@ -22,6 +22,7 @@ import { TypeOrmArchiveStore } from './archive/typeorm-store';
 import { TypeOrmCheckpointStore } from './archive/typeorm-checkpoint-store';
 import { TypeOrmOutboxStore } from './outbox/typeorm-outbox-store';
 import { OutboxSweeper } from './outbox/sweeper';
+import { ConnectionGate } from './db/connection-gate';
 import { createQueue } from './queue/create-queue';
 import type { JobQueue } from './queue/job-queue';
 import { createLogger } from './observability/logger';
@@ -83,8 +84,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }
   }
 
-  const archiveStore = new TypeOrmArchiveStore(dataSource);
-  const outbox = new TypeOrmOutboxStore(dataSource);
+  // One gate for every store: on SQLite they share one connection.
+  const gate = ConnectionGate.for(dataSource);
+  const archiveStore = new TypeOrmArchiveStore(dataSource, gate);
+  const outbox = new TypeOrmOutboxStore(dataSource, gate);
   const writer = new ArchiveWriter({
     store: archiveStore,
     keyStore,
@@ -140,7 +143,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
   });
   const checkpointer = new Checkpointer({
-    store: new TypeOrmCheckpointStore(dataSource),
+    store: new TypeOrmCheckpointStore(dataSource, gate),
     signerKeyPem: pki.signer.keyPem,
     signerCertPem: pki.signer.certPem,
     intervalMs: config.archive.checkpointIntervalMs,

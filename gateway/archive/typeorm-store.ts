@@ -5,6 +5,7 @@ import type { ArchiveRecordRow, CallbackNonceRow, ChainHeadRow, OutboxRow } from
 import { isUniqueViolation } from '../db/errors';
 import { chunk } from '../db/chunk';
 import { bulkInsert } from '../db/bulk-insert';
+import { ConnectionGate } from '../db/connection-gate';
 import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from './store';
 import type { StoredRecord } from './types';
 
@@ -16,7 +17,7 @@ export class TypeOrmArchiveStore implements ArchiveStore {
   readonly maxConcurrentBatches: number;
   private readonly lockHeads: boolean;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource, private readonly gate: ConnectionGate = ConnectionGate.for(dataSource)) {
     const type = dataSource.options.type;
     // SQLite has one writer at a time anyway, and TypeORM refuses row locks there.
     this.lockHeads = type !== 'better-sqlite3';
@@ -24,7 +25,7 @@ export class TypeOrmArchiveStore implements ArchiveStore {
   }
 
   transaction<T>(fn: (tx: ArchiveTransaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => fn(new Tx(manager, this.lockHeads)));
+    return this.gate.run(() => this.dataSource.transaction((manager) => fn(new Tx(manager, this.lockHeads))));
   }
 
   async ensureChainHeads(shards: number, genesis: (shard: number) => string, nowMs: number): Promise<void> {
@@ -46,13 +47,13 @@ export class TypeOrmArchiveStore implements ArchiveStore {
 
   /** Delete callback nonces whose replay window has passed (a Tencent retry that old is refused by the timestamp check anyway). */
   async purgeExpiredNonces(nowMs: number): Promise<number> {
-    const result = await this.dataSource.getRepository<CallbackNonceRow>(CALLBACK_NONCE_ENTITY).createQueryBuilder().delete().where('expires_at < :nowMs', { nowMs }).execute();
+    const result = await this.gate.run(() => this.dataSource.getRepository<CallbackNonceRow>(CALLBACK_NONCE_ENTITY).createQueryBuilder().delete().where('expires_at < :nowMs', { nowMs }).execute());
     return result.affected ?? 0;
   }
 
   /** One stored record by id, or null. */
   async load(id: string): Promise<StoredRecord | null> {
-    return this.dataSource.getRepository<ArchiveRecordRow>(ARCHIVE_RECORD_ENTITY).findOneBy({ id });
+    return this.gate.run(() => this.dataSource.getRepository<ArchiveRecordRow>(ARCHIVE_RECORD_ENTITY).findOneBy({ id }));
   }
 }
 

@@ -86,6 +86,14 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/must not reuse the Tencent secrets/);
   });
 
+  it('reports cross-field problems in the same round as schema problems', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ path: file('mixed.yaml', { server: { port: 'eighty' }, accounts: [account()], apps: [app({ subscribes: ['retail-oa', 'ghost'] })] }), env: {} }),
+    );
+    expect(problems.join('\n')).toMatch(/server\.port/);
+    expect(problems.join('\n')).toMatch(/apps\.0\.subscribes\.1: no account "ghost"/);
+  });
+
   it('applies CGW_ environment overrides, parsing scalars and matching keys without case or underscores', () => {
     const config = loadConfig({
       path: file('env.yaml', { accounts: [account()], apps: [app()] }),

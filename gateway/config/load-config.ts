@@ -48,11 +48,35 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   const result = configSchema.safeParse(tree);
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    problems.push(...bestEffortCrossField(tree));
     throw new ConfigError(problems);
   }
   problems.push(...crossFieldProblems(result.data));
   if (problems.length > 0) throw new ConfigError(problems);
   return result.data;
+}
+
+/**
+ * Cross-field checks on a tree that failed the schema, so duplicates and
+ * dangling subscriptions are reported in the same round as type errors.
+ * Fields the schema rejected are skipped, not guessed.
+ */
+function bestEffortCrossField(tree: Tree): string[] {
+  const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : []);
+  const accounts = list(tree.accounts);
+  const apps = list(tree.apps).map((a) => ({
+    ...a,
+    credentials: typeof a.credentials === 'object' && a.credentials !== null ? a.credentials : {},
+    subscribes: Array.isArray(a.subscribes) ? a.subscribes : [],
+    repliesFor: Array.isArray(a.repliesFor) ? a.repliesFor : [],
+  }));
+  const server = typeof tree.server === 'object' && tree.server !== null ? tree.server : {};
+  const database = typeof tree.database === 'object' && tree.database !== null ? tree.database : { type: 'sqlite' };
+  try {
+    return crossFieldProblems({ accounts, apps, server: { workers: 1, ...server }, database } as unknown as GatewayConfig);
+  } catch {
+    return [];
+  }
 }
 
 /** Replace every `xFile: path` with `x: <file contents>` so secrets can come from mounted files. */
