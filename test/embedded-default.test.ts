@@ -6,23 +6,14 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { freePort } from './free-port';
 
 const ROOT = join(__dirname, '..');
 const TSX = pathToFileURL(require.resolve('tsx')).href;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('embedded default (npm start)', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'cgw-start-'));

@@ -1,6 +1,7 @@
 /** A throwaway redis-server for outage tests: own port, no persistence, killable and restartable on the same port. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../../test/free-port';
 
 /** A redis-server child process the test owns. */
 export class RedisTestServer {
@@ -51,17 +52,6 @@ export class RedisTestServer {
     child.kill('SIGKILL');
     await exited;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function pingOnce(port: number): Promise<boolean> {

@@ -5,23 +5,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify as toYaml } from 'yaml';
 import type { GatewayConfig } from '../../gateway/config/schema';
 
-/** A port nobody listens on right now (the gateway process is restarted on it, as a pod behind a fixed Service would be). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from '../free-port';
 
 const GATEWAY_ENTRY = join(__dirname, 'gateway-process.ts');
 
