@@ -93,6 +93,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     keyStore,
     shards: config.archive.shards,
     maxBatch: config.archive.maxBatch,
+    maxPending: config.archive.maxPending,
     now,
     onBatch: (size, seconds) => {
       metrics.archiveBatchSize.observe(size);

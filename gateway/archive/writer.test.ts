@@ -12,7 +12,7 @@ import { Checkpointer } from './checkpointer';
 import { TypeOrmArchiveStore } from './typeorm-store';
 import { TypeOrmCheckpointStore } from './typeorm-checkpoint-store';
 import { verifyArchive } from './verify/verify-archive';
-import { NonceReplayError, ArchiveWriter } from './writer';
+import { ArchiveBusyError, NonceReplayError, ArchiveWriter } from './writer';
 import type { ArchiveEntry } from './types';
 import type { DataSource } from 'typeorm';
 
@@ -115,6 +115,17 @@ describeEachDatabase('ArchiveWriter', (db) => {
     expect(report.chainFindings).toEqual([]);
     expect(report.checkpointFindings).toEqual([]);
     expect(report.records).toBe(await count(ARCHIVE_RECORD_ENTITY));
+  });
+
+  it('refuses appends beyond maxPending at once instead of queueing them without bound', async () => {
+    const w = new ArchiveWriter({ store: new TypeOrmArchiveStore(db.dataSource), keyStore, shards: 4, maxBatch: 8, maxPending: 5, now: Date.now });
+    await w.init();
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => w.append(entry(500 + i))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused).toHaveLength(3);
+    expect(refused.every((r) => r.reason instanceof ArchiveBusyError)).toBe(true);
+    expect(await db.dataSource.getRepository(ARCHIVE_RECORD_ENTITY).countBy({ dedupeBidx: blindIndex(keyStore.indexKey(), 'dedupe', 'key-507') })).toBe(0);
   });
 
   it('rejects every append of a batch whose transaction fails, leaving nothing behind', async () => {

@@ -26,6 +26,14 @@ export class NonceReplayError extends Error {
   }
 }
 
+/** Too many appends are already waiting for the database: refuse now rather than queue without bound. */
+export class ArchiveBusyError extends Error {
+  constructor() {
+    super('archive writer is saturated');
+    this.name = 'ArchiveBusyError';
+  }
+}
+
 interface Pending {
   record: Omit<StoredRecord, 'shard' | 'shardSeq' | 'prevHash' | 'recordHash'>;
   entry: ArchiveEntry;
@@ -39,6 +47,8 @@ export interface ArchiveWriterOptions {
   keyStore: KeyStore;
   shards: number;
   maxBatch: number;
+  /** Appends allowed to wait for a batch; beyond this, append rejects with ArchiveBusyError (default 20,000). */
+  maxPending?: number;
   now: () => number;
   onBatch?: (size: number, seconds: number) => void;
 }
@@ -67,6 +77,7 @@ export class ArchiveWriter {
   /** Archive one entry; resolves after its transaction committed. @throws NonceReplayError, or the database's error (nothing was written). */
   append(entry: ArchiveEntry): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('archive writer is closed'));
+    if (this.pending.length >= (this.opts.maxPending ?? 20_000)) return Promise.reject(new ArchiveBusyError());
     const record = this.prepare(entry);
     return new Promise<AppendResult>((resolve, reject) => {
       this.pending.push({ record, entry, eventId: eventIdFor(record.dedupeBidx), resolve, reject });

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { openPush } from '../../connectors/wechat/callback/envelope';
 import { toChatEvent } from '../../connectors/wechat/callback/parse-event';
 import { CallbackError } from '../../connectors/wechat/callback/errors';
-import { NonceReplayError } from '../archive/writer';
+import { ArchiveBusyError, NonceReplayError } from '../archive/writer';
 import { GatewayError } from '../errors';
 import type { InboundDeps } from './inbound-deps';
 import { obtainPassiveReply } from './obtain-passive-reply';
@@ -73,6 +73,7 @@ export async function acceptCallback(deps: InboundDeps, req: CallbackRequest): P
   } catch (err) {
     if (err instanceof NonceReplayError) throw new GatewayError('replayed-nonce', 403, 'nonce already used');
     if (err instanceof ArchiveTimeout) throw new GatewayError('archive-timeout', 503, 'system busy');
+    if (err instanceof ArchiveBusyError) throw new GatewayError('archive-saturated', 503, 'system busy');
     throw new GatewayError('archive-unavailable', 503, 'system busy', err);
   }
   if (appended.duplicate) return { status: 200, body: 'success', outcome: 'duplicate' };

@@ -83,6 +83,8 @@ export const configSchema = z.strictObject({
     checkpointIntervalMs: z.number().int().min(1000).default(60000),
     pkiDir: z.string().default('.cgw/pki'),
     maxBatch: z.number().int().min(1).max(2000).default(256),
+    /** Appends that may wait for the database; more are answered 503 at once (a hung database must not grow memory without bound). */
+    maxPending: z.number().int().min(1).default(20000),
   }).prefault({}),
   callbacks: z.strictObject({
     maxBodyBytes: z.number().int().min(1024).max(1048576).default(65536),
