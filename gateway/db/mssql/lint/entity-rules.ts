@@ -6,6 +6,7 @@
  */
 import type { EntitySchema, EntitySchemaColumnOptions } from 'typeorm';
 import type { LintFinding } from './finding';
+import { MSSQL_LENGTH_LIMITS } from './length-limits';
 
 /** The parts of TypeORM's SQL Server driver the entity rules consult. */
 export interface MssqlTypeOracle {
@@ -13,7 +14,6 @@ export interface MssqlTypeOracle {
   normalizeType(column: { type?: unknown; length?: string | number }): string;
 }
 
-const LENGTH_LIMITS: Record<string, number> = { varchar: 8000, char: 8000, varbinary: 8000, binary: 8000, nvarchar: 4000, nchar: 4000 };
 
 const FORBIDDEN: Record<string, Pick<LintFinding, 'rule' | 'message'>> = {
   boolean: { rule: 'boolean-type', message: 'type "boolean" is rejected by TypeORM on SQL Server: avoid booleans (or use the Boolean constructor, which maps to bit)' },
@@ -40,7 +40,7 @@ function columnFindings(entity: string, property: string, column: EntitySchemaCo
   else if (!oracle.supportedDataTypes.includes(normalized)) {
     findings.push({ rule: 'unsupported-type', message: `${where}: type "${normalized}" is not supported by TypeORM's SQL Server driver` });
   }
-  const limit = LENGTH_LIMITS[normalized];
+  const limit = MSSQL_LENGTH_LIMITS[normalized];
   if (limit !== undefined && column.length === undefined) {
     findings.push({ rule: 'string-length', message: `${where}: ${normalized} needs an explicit length (SQL Server would default it)` });
   } else if (limit !== undefined && String(column.length).toLowerCase() !== 'max' && Number(column.length) > limit) {

@@ -4,13 +4,12 @@
  * reserved words where a table name is expected in DML.
  */
 import type { LintFinding } from './finding';
+import { MSSQL_LENGTH_LIMITS } from './length-limits';
 import { TSQL_RESERVED_WORDS } from './reserved-words';
 import type { Token } from './tokenize';
 
 const MAX_IDENTIFIER = 128;
 
-// Largest n SQL Server accepts in type(n); beyond it only (max) exists.
-const LENGTH_LIMITS: Record<string, number> = { VARCHAR: 8000, CHAR: 8000, VARBINARY: 8000, BINARY: 8000, NVARCHAR: 4000, NCHAR: 4000 };
 
 const WORD_RULES: Record<string, Pick<LintFinding, 'rule' | 'message'>> = {
   BOOLEAN: { rule: 'boolean-type', message: 'SQL Server has no BOOLEAN type: use bit (TypeORM maps the Boolean constructor, not "boolean", to bit)' },
@@ -46,7 +45,8 @@ function wordRule(tokens: Token[], index: number): LintFinding | undefined {
 
 function lengthRule(tokens: Token[], index: number): LintFinding | undefined {
   const token = tokens[index]!;
-  const limit = LENGTH_LIMITS[token.value];
+  // Words are upper-cased by the tokenizer; a quoted identifier keeps its case and is not a type.
+  const limit = token.value === token.value.toUpperCase() ? MSSQL_LENGTH_LIMITS[token.value.toLowerCase()] : undefined;
   const size = tokens[index + 2];
   if (!limit || tokens[index + 1]?.text !== '(' || size?.kind !== 'number') return undefined;
   if (Number(size.value) <= limit) return undefined;
