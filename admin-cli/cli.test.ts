@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { migrations } from '../gateway/db/migrations';
 import { runCli } from './__tests__/run-cli';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cgw-cli-'));
@@ -79,12 +80,14 @@ accounts:
 });
 
 describe('cgw migrate', () => {
-  it('lists the migration pending on a fresh SQLite file, applies it, then says up to date and lists it applied', async () => {
+  it('lists the migrations pending on a fresh SQLite file, applies them in order, then says up to date and lists them applied', async () => {
     const config = configFile('migrate.yaml', validYaml(path.join(dir, 'fresh.db')));
-    expect(await runCli(['migrate', '--status', '-c', config])).toMatchObject({ code: 0, stdout: 'pending  InitialSchema1795433713913\n' });
-    expect(await runCli(['migrate', '-c', config])).toMatchObject({ code: 0, stdout: 'applied 1 migration(s): InitialSchema1795433713913\n' });
+    const names = migrations.map((m) => new m().name!);
+    expect(names[0]).toBe('InitialSchema1795433713913');
+    expect(await runCli(['migrate', '--status', '-c', config])).toMatchObject({ code: 0, stdout: names.map((n) => `pending  ${n}\n`).join('') });
+    expect(await runCli(['migrate', '-c', config])).toMatchObject({ code: 0, stdout: `applied ${names.length} migration(s): ${names.join(', ')}\n` });
     expect(await runCli(['migrate', '-c', config])).toMatchObject({ code: 0, stdout: 'database is up to date\n' });
-    expect(await runCli(['migrate', '--status', '-c', config])).toMatchObject({ code: 0, stdout: 'applied  InitialSchema1795433713913\n' });
+    expect(await runCli(['migrate', '--status', '-c', config])).toMatchObject({ code: 0, stdout: names.map((n) => `applied  ${n}\n`).join('') });
   });
 
   it('refuses an invalid configuration with exit 2, naming the problem', async () => {

@@ -7,6 +7,10 @@ import { Command } from 'commander';
 import { configCheckCommand } from './commands/config-check';
 import { migrateCommand } from './commands/migrate';
 import { archiveVerifyCommand } from './commands/archive-verify';
+import { policiesTestCommand } from './commands/policies-test';
+import { registerApprovalsCommands } from './commands/approvals';
+import { registerAuditCommands } from './commands/audit';
+import { registerPolicyEvalCommand } from './commands/policies-eval';
 
 const program = new Command('cgw').description('wechat-compliance-gateway operator CLI').showHelpAfterError();
 
@@ -41,6 +45,20 @@ program
   .action(async (opts: { config?: string; db?: string; pki?: string; json?: boolean }) => {
     process.exitCode = await archiveVerifyCommand(opts);
   });
+
+const policies = program.command('policies').description('the outbound policy engine');
+policies
+  .command('test')
+  .description('run data-driven policy case files (policies/cases/*.yaml): prints each case, with the differences of failing ones')
+  .argument('<files...>', 'case files')
+  .action(async (files: string[]) => {
+    process.exitCode = await policiesTestCommand(files);
+  });
+
+// Admin API commands; policies eval joins the `policies` group if a command above created it.
+registerApprovalsCommands(program);
+registerAuditCommands(program);
+registerPolicyEvalCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`cgw: ${(err as Error).message}\n`);

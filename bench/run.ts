@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: throughput and latency figures, not a test. Prints a table
  * and writes bench-results.json. Options: --duration S (default 20),
- * --connections N (default 64), --verify-records N (default 1000000), --only callbacks|verify.
+ * --connections N (default 64), --verify-records N (default 1000000), --policy-seconds S (default 5),
+ * --only callbacks|verify|policy.
  */
 import { writeFileSync } from 'node:fs';
 import { benchCallbacks } from './callbacks.bench';
 import { benchVerifyArchive } from './verify-archive.bench';
+import { benchPolicy } from './policy.bench';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,6 +27,11 @@ async function main(): Promise<void> {
     const verify = await benchVerifyArchive({ records: Number(arg('verify-records', '1000000')), kinds: ['sqlite', 'postgres'] });
     console.table(verify);
     out.verify = verify;
+  }
+  if (only === 'all' || only === 'policy') {
+    const policy = benchPolicy({ seconds: Number(arg('policy-seconds', '5')) });
+    console.table([{ ...policy, outcomes: JSON.stringify(policy.outcomes) }]);
+    out.policy = policy;
   }
   writeFileSync('bench-results.json', `${JSON.stringify(out, null, 2)}\n`);
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import Koa from 'koa';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
@@ -32,12 +32,40 @@ import { deliverOutboxRow } from './commands/deliver-outbox-row';
 import { errorMiddleware } from './http/error-middleware';
 import { callbackRoutes } from './http/callback-routes';
 import { opsRoutes } from './http/ops-routes';
+import { createUpstream, type Upstream } from './upstream/create-upstream';
+import { createAuditLog } from './audit/create-audit-log';
+import { createAdminApi } from './admin-api/create-admin-api';
+import type { OidcVerifierOptions } from './auth/oidc';
+import { adminPorts } from './outbound/admin-ports';
+import { adminTokenFor } from './admin-token';
+import type { AuditLog } from './audit/audit-log';
+import { loadPolicyFile } from '../policies/load-policy';
+import { preparePolicy, type PreparedPolicy } from '../policies/prepare';
+import { createOutbound } from './outbound/create-outbound';
+import { createPolicyGate } from './outbound/policy-gate';
+import { upstreamCorps, upstreamSender } from './outbound/upstream-sender';
+import { auditAdapter } from './outbound/audit-adapter';
+import { deliverOutbound } from './outbound/deliver-outbound';
+import { notifyOutboxRow } from './outbound/notify-outbox-row';
+import { expireHeld } from './outbound/expire-held';
+import { windowObservation } from './outbound/window-trigger';
+import type { OutboundDeps } from './outbound/outbound-deps';
+import { blindIndex } from './archive/crypto/blind-index';
+import { AppTokens } from './compat-api/app-tokens';
+import { compatApi } from './compat-api/compat-routes';
+
+/** The policy the gateway runs when the configuration names none. */
+export const DEFAULT_POLICY_FILE = join(__dirname, '..', 'policies', 'default-policy.yaml');
 
 export interface GatewayOptions {
   logger?: Logger;
   now?: () => number;
   /** Key store override (tests); the file key store from config otherwise. */
   keyStore?: KeyStore;
+  /** A prepared policy instead of config.policy.file (tests). */
+  policy?: PreparedPolicy;
+  /** SSO token verification hooks (tests point JWKS discovery at a local provider). */
+  oidc?: OidcVerifierOptions;
   /**
    * Whether this process runs the housekeeping that needs only one runner per
    * host (sweeper, checkpointer). Default true; in a multi-worker process only
@@ -56,6 +84,12 @@ export interface Gateway {
   metrics: GatewayMetrics;
   checkpointer: Checkpointer;
   sweeper: OutboxSweeper;
+  outbound: OutboundDeps;
+  audit: AuditLog;
+  upstream: Upstream;
+  appTokens: AppTokens;
+  /** Run one expiry pass over held messages now (the sweeper does it every sweep interval). */
+  expireHeld(): Promise<number>;
   /** Listen on config.server (or the given port); resolves with the bound port. */
   listen(port?: number): Promise<{ port: number; server: Server }>;
   /** Graceful shutdown: stop accepting, finish in-flight requests, drain the queue, seal a checkpoint, close the database. */
@@ -124,8 +158,44 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     logger,
     metrics,
   };
+  const prepared = options.policy ?? preparePolicy(loadPolicyFile(config.policy.file ?? DEFAULT_POLICY_FILE).policy);
+  const auditService = await createAuditLog(dataSource, gate, now);
+  const audit = auditService.log;
+  const upstream = createUpstream({
+    config: config.tencent,
+    oaAccounts: config.accounts,
+    wecomCorps: upstreamCorps(config.corps),
+    dataSource,
+    gate,
+    keyStore,
+    logger,
+    now,
+  });
+  const subjectIndex = (id: string): string => blindIndex(keyStore.indexKey(), 'subject', id);
+  const outboundAudit = auditAdapter(audit);
+  const apps = new Map(config.apps.map((a) => [a.id, a]));
+  const outbound = createOutbound(config, {
+    dataSource, gate, archive: writer, reader, outbox, keyStore,
+    policy: { version: prepared.version, decide: () => Promise.reject(new Error('policy gate not ready')) },
+    tencent: upstreamSender(upstream, config.accounts, config.corps),
+    audit: outboundAudit,
+    schedule: deps.schedule,
+    now,
+    logger,
+  });
+  outbound.policy = createPolicyGate({ prepared, contacts: outbound.contacts, messages: outbound.messages, subjectIndex, ownerGroup: (appId) => apps.get(appId)?.owners[0], now });
+  deps.observeInbound = (event) => {
+    const observation = windowObservation(event, subjectIndex(event.fromUserName));
+    if (observation) outbound.contacts.observe(observation);
+  };
+  const appTokens = new AppTokens(dataSource, gate, { ttlSeconds: config.outbound.tokenTtlSeconds, now });
+
   queue.process('forward', config.forwarding.concurrency, async (job) => {
-    await deliverOutboxRow(deps, String(job.payload.outboxId));
+    const outboxId = String(job.payload.outboxId);
+    const row = await outbox.get(outboxId);
+    if (row?.kind === 'deliver') await deliverOutbound(outbound, outboxId);
+    else if (row?.kind === 'notify') await notifyOutboxRow(outbound, outboxId);
+    else await deliverOutboxRow(deps, outboxId);
   });
 
   const sweeper = new OutboxSweeper({
@@ -137,7 +207,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     graceMs: Math.max(config.forwarding.sweepIntervalMs * 2, config.callbacks.replyBudgetMs + 1000),
     now,
     logger,
-    purgeExpiredNonces: (nowMs) => archiveStore.purgeExpiredNonces(nowMs),
+    purgeExpiredNonces: async (nowMs) => {
+      // Housekeeping that rides on the sweep: held messages past their expiry, tokens long expired.
+      await expireHeld(outbound).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'expiring held messages failed; retried next sweep'));
+      await appTokens.purgeExpired().catch(() => undefined);
+      return archiveStore.purgeExpiredNonces(nowMs);
+    },
     onCounts: (c) => {
       metrics.outboxPending.set(c.pending);
       metrics.outboxFailed.set(c.failed);
@@ -162,6 +237,20 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   ], () => shuttingDown);
   const callbacks = callbackRoutes(deps, config.callbacks.maxBodyBytes);
   app.use(ops.routes()).use(ops.allowedMethods());
+  const admin = createAdminApi({
+    config: config.admin,
+    ...(config.admin.localToken.enabled ? { localToken: adminTokenFor(config) } : {}),
+    ports: adminPorts(outbound, config.accounts, config.corps),
+    audit,
+    verifyAudit: auditService.verify,
+    logger,
+    now,
+    ...(options.oidc ? { oidc: options.oidc } : {}),
+  });
+  app.use(admin.middleware);
+  app.use(compatApi({
+    accounts: deps.accounts, corps: new Map(config.corps.map((c) => [c.id, c])), apps, tokens: appTokens, outbound, audit: outboundAudit, config: config.outbound, now, logger,
+  }));
   app.use(callbacks.routes()).use(callbacks.allowedMethods());
 
   const housekeeping = options.housekeeping ?? true;
@@ -172,7 +261,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   let server: Server | undefined;
 
   return {
-    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper,
+    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens,
+    expireHeld: () => expireHeld(outbound),
     async listen(port = config.server.port) {
       server = createServer(app.callback());
       server.keepAliveTimeout = 5000;
@@ -194,7 +284,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       }
       await sweeper.stop();
       await queue.close({ drainTimeoutMs: config.server.shutdownGraceMs });
+      await outbound.contacts.close();
       await writer.close();
+      upstream.close();
       if (housekeeping) await checkpointer.stop();
       await dataSource.destroy();
     },

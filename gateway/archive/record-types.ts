@@ -6,6 +6,11 @@ export const ARCHIVE_RECORD_TYPES = {
   'oa.inbound': 'A user message or event pushed by Tencent to an Official Account callback',
   'oa.reply': 'A passive reply from an internal app, returned to Tencent inside the callback answer',
   'oa.reply.late': 'A passive reply that arrived after the callback was answered; archived, never sent',
+  'oa.api.read': 'A read an internal app made through the gateway (user info) and Tencent\'s answer, which carries PII',
+  'outbound.submitted': 'An outbound message as an internal app submitted it, the body to send, and the policy decision',
+  'outbound.approval': 'An approval, rejection or comment on a held message: who, when, the note, the content hash, and the re-evaluation at release',
+  'outbound.delivery': 'Tencent\'s final answer to the delivery of an outbound message (delivered, or failed for good)',
+  'outbound.expired': 'A held message that expired (TTL or closed 48-hour window) without being sent',
 } as const;
 
 export type ArchiveRecordType = keyof typeof ARCHIVE_RECORD_TYPES;

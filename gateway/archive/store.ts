@@ -1,5 +1,5 @@
 /** The archive's view of the database: what one archive transaction may do. Implemented over TypeORM in typeorm-store.ts. */
-import type { StoredRecord } from './types';
+import type { EffectTransaction, StoredRecord } from './types';
 
 export interface OutboxInsert {
   id: string;
@@ -15,7 +15,7 @@ export interface NonceInsert {
   expiresAtMs: number;
 }
 
-export interface ArchiveTransaction {
+export interface ArchiveTransaction extends EffectTransaction {
   /** Lock the shard's chain head for the rest of the transaction and return it. */
   lockChainHead(shard: number): Promise<{ seq: number; hash: string }>;
   /** Existing records by dedupe blind index: bidx → record id. */

@@ -124,6 +124,19 @@ class Tx implements ArchiveTransaction {
     await bulkInsert(this.m, 'callback_nonce', ['nonce_key', 'body_hash', 'expires_at'], rows.map((r) => [r.key, r.bodyHash, r.expiresAtMs]));
   }
 
+  async insert(entity: string, values: Record<string, unknown> | Record<string, unknown>[]): Promise<void> {
+    await this.m.getRepository(entity).insert(values);
+  }
+
+  async update(entity: string, where: Record<string, unknown>, set: Record<string, unknown>): Promise<number> {
+    const result = await this.m.getRepository(entity).update(where, set);
+    return result.affected ?? 0;
+  }
+
+  async findOne<T>(entity: string, where: Record<string, unknown>): Promise<T | null> {
+    return (await this.m.getRepository(entity).findOneBy(where)) as T | null;
+  }
+
   async setChainHead(shard: number, seq: number, hash: string, nowMs: number): Promise<void> {
     await this.m.getRepository<ChainHeadRow>(CHAIN_HEAD_ENTITY).update({ shard }, { seq, headHash: hash, updatedAt: nowMs });
   }

@@ -15,9 +15,25 @@ export interface ArchiveEntry {
   /** The record's content; serialised, encrypted, never stored in clear. */
   payload: Record<string, unknown>;
   /** Outbox rows to create in the same transaction (e.g. one forward per subscribed app). */
-  outbox: { kind: 'forward'; target: string }[];
+  outbox: { kind: 'forward' | 'deliver' | 'notify'; target: string }[];
   /** Nonce-replay record for the callback this entry came from. */
   nonce?: { key: string; bodyHash: string; expiresAtMs: number };
+  /**
+   * State the record justifies, written in the record's transaction (an
+   * outbound message's row, an approval). Runs only when the record is new.
+   * In a shared batch it must not fail for business reasons; see `exclusive`.
+   */
+  effects?: (tx: EffectTransaction, recordId: string) => Promise<void>;
+  /** Commit this entry in a transaction of its own, so an effect that throws (a lost race, a state that moved on) fails only this entry. */
+  exclusive?: boolean;
+}
+
+/** What an entry's effects may do inside the archive transaction: plain, portable row operations by entity name. */
+export interface EffectTransaction {
+  insert(entity: string, values: Record<string, unknown> | Record<string, unknown>[]): Promise<void>;
+  /** Update matching rows; resolves with how many changed (guards such as `status: 'held'` make it a compare-and-set). */
+  update(entity: string, where: Record<string, unknown>, set: Record<string, unknown>): Promise<number>;
+  findOne<T>(entity: string, where: Record<string, unknown>): Promise<T | null>;
 }
 
 export interface AppendResult {

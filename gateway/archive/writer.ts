@@ -132,7 +132,7 @@ export class ArchiveWriter {
     while (this.pending.length > 0 && this.inflight < this.opts.store.maxConcurrentBatches) {
       const shard = this.takeShard();
       if (shard === undefined) return;
-      const batch = this.pending.splice(0, this.opts.maxBatch);
+      const batch = this.pending.splice(0, this.batchLength());
       this.inflight++;
       void this.commit(batch, shard).finally(() => {
         this.inflight--;
@@ -141,6 +141,14 @@ export class ArchiveWriter {
         if (this.inflight === 0 && this.pending.length === 0) this.idle.splice(0).forEach((f) => f());
       });
     }
+  }
+
+  // An exclusive entry commits alone; a batch stops before the next one.
+  private batchLength(): number {
+    const limit = Math.min(this.opts.maxBatch, this.pending.length);
+    if (this.pending[0]!.entry.exclusive) return 1;
+    for (let i = 1; i < limit; i++) if (this.pending[i]!.entry.exclusive) return i;
+    return limit;
   }
 
   private takeShard(): number | undefined {
@@ -224,6 +232,10 @@ export class ArchiveWriter {
       await tx.insertRecords(records);
       if (outbox.length > 0) await tx.insertOutbox(outbox);
       if (nonces.length > 0) await tx.insertNonces(nonces);
+      for (const [i, p] of batch.entries()) {
+        const result = results[i];
+        if (p.entry.effects && result && !(result instanceof Error) && !result.duplicate) await p.entry.effects(tx, result.recordId);
+      }
       await tx.setChainHead(shard, seq, hash, now);
     }
     return results;

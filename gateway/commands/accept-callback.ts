@@ -77,6 +77,7 @@ export async function acceptCallback(deps: InboundDeps, req: CallbackRequest): P
     throw new GatewayError('archive-unavailable', 503, 'system busy', err);
   }
   if (appended.duplicate) return { status: 200, body: 'success', outcome: 'duplicate' };
+  deps.observeInbound?.(event);
 
   const replier = account.replier;
   const inline = replier ? appended.outboxIds.find((o) => o.target === replier.id) : undefined;

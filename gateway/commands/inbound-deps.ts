@@ -1,5 +1,6 @@
 /** What the inbound commands (acceptCallback, the forward worker) are given by the composition root. */
 import type { Logger } from 'pino';
+import type { ChatEvent } from '../../connectors/canonical/chat-event';
 import type { AccountConfig, AppConfig } from '../config/schema';
 import type { ArchiveWriter } from '../archive/writer';
 import type { ArchiveReader } from '../archive/reader';
@@ -23,6 +24,8 @@ export interface InboundDeps {
   outbox: OutboxStore;
   /** Ask the queue to run an outbox row now (or after `delayMs`); failures are left to the sweeper. */
   schedule(outboxId: string, attempts?: number, delayMs?: number): void;
+  /** Told about every newly archived inbound event (customer-service window and follow state); must not throw. */
+  observeInbound?(event: ChatEvent): void;
   maxSkewSeconds: number;
   replyBudgetMs: number;
   archiveTimeoutMs: number;

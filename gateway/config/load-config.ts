@@ -69,11 +69,14 @@ function bestEffortCrossField(tree: Tree): string[] {
     credentials: typeof a.credentials === 'object' && a.credentials !== null ? a.credentials : {},
     subscribes: Array.isArray(a.subscribes) ? a.subscribes : [],
     repliesFor: Array.isArray(a.repliesFor) ? a.repliesFor : [],
+    sends: Array.isArray(a.sends) ? a.sends : [],
+    owners: Array.isArray(a.owners) ? a.owners : ['(unchecked)'],
   }));
+  const corps = list(tree.corps).map((c) => ({ ...c, agents: Array.isArray(c.agents) ? c.agents : [] }));
   const server = typeof tree.server === 'object' && tree.server !== null ? tree.server : {};
   const database = typeof tree.database === 'object' && tree.database !== null ? tree.database : { type: 'sqlite' };
   try {
-    return crossFieldProblems({ accounts, apps, server: { workers: 1, ...server }, database } as unknown as GatewayConfig);
+    return crossFieldProblems({ accounts, apps, corps, server: { workers: 1, ...server }, database } as unknown as GatewayConfig);
   } catch {
     return [];
   }

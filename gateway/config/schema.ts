@@ -4,6 +4,8 @@
  * problem is reported at once (see load-config.ts).
  */
 import { z } from 'zod';
+import { tencentConfigSchema } from '../upstream/config';
+import { adminConfigSchema } from '../admin-api/config';
 
 const ENCODING_AES_KEY = /^[A-Za-z0-9]{43}$/;
 const OA_APPID = /^wx[0-9a-f]{16}$/;
@@ -27,6 +29,20 @@ export const accountSchema = z.strictObject({
 });
 export type AccountConfig = z.infer<typeof accountSchema>;
 
+const WECOM_CORP_ID = /^ww[0-9a-f]{16}$/;
+const wecomSecret = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be 16-64 characters [A-Za-z0-9_-]');
+
+/** A WeCom corp the gateway sends through: its apps' secrets and the customer-contact secret live only here. */
+export const corpSchema = z.strictObject({
+  id: z.string().regex(ID, 'lower-case letters, digits and dashes'),
+  corpId: z.string().regex(WECOM_CORP_ID, 'must look like ww followed by 16 hex digits'),
+  /** Self-built apps (message/send), each with its own secret. */
+  agents: z.array(z.strictObject({ agentId: z.number().int().min(1), secret: wecomSecret })).default([]),
+  /** The customer-contact (客户联系) secret for externalcontact APIs. */
+  contactSecret: wecomSecret.optional(),
+});
+export type CorpConfig = z.infer<typeof corpSchema>;
+
 export const appSchema = z.strictObject({
   id: z.string().regex(ID, 'lower-case letters, digits and dashes'),
   /** Gateway-issued credentials, shaped like Tencent's so the app's SDK accepts them. */
@@ -36,12 +52,21 @@ export const appSchema = z.strictObject({
     token,
     encodingAESKey,
   }),
-  callbackUrl: z.url({ protocol: /^https?$/ }),
+  /** Gateway-issued WeCom-shaped credentials (corpid + corpsecret) for the app's WeCom SDK. */
+  wecomCredentials: z.strictObject({ corpId: z.string().regex(WECOM_CORP_ID, 'must look like ww followed by 16 hex digits'), corpSecret: wecomSecret }).optional(),
+  /** Where inbound pushes are forwarded (required when the app subscribes to an account). */
+  callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** How the gateway forwards to this app: safe re-encrypts with the app's key. */
   mode: messageModeSchema.default('safe'),
-  subscribes: z.array(z.string()).min(1, 'an app must subscribe to at least one account'),
+  subscribes: z.array(z.string()).default([]),
   /** The one app per account whose passive reply is returned to Tencent. */
   repliesFor: z.array(z.string()).default([]),
+  /** Account and corp ids this app may send through (the Tencent-compatible API). */
+  sends: z.array(z.string()).default([]),
+  /** SSO groups that own the app: their members can never approve its messages. */
+  owners: z.array(z.string().min(1)).default([]),
+  /** Where the gateway POSTs outcome events of held messages (delivered, rejected, expired, failed), signed with the app's secret. */
+  eventsUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type AppConfig = z.infer<typeof appSchema>;
 
@@ -102,6 +127,32 @@ export const configSchema = z.strictObject({
     concurrency: z.number().int().min(1).max(256).default(16),
     sweepIntervalMs: z.number().int().min(100).default(5000),
   }).prefault({}),
+  outbound: z.strictObject({
+    /** Largest JSON body an app may send. */
+    maxBodyBytes: z.number().int().min(1024).max(16777216).default(1048576),
+    /** Largest media upload (Tencent's largest, video/file, is 20 MB). */
+    maxMediaBytes: z.number().int().min(1024).max(67108864).default(20971520),
+    /** Lifetime of a gateway-issued access token, reported as expires_in. */
+    tokenTtlSeconds: z.number().int().min(300).max(7200).default(7200),
+    /** How long the app's call waits for Tencent before the gateway answers "queued" and keeps retrying. */
+    inlineTimeoutMs: z.number().int().min(100).max(30000).default(4000),
+    /** A held message expires after this many hours (earlier when its 48-hour window closes). */
+    heldTtlHours: z.number().int().min(1).max(720).default(72),
+    maxAttempts: z.number().int().min(1).max(100).default(10),
+    backoffBaseMs: z.number().int().min(10).default(2000),
+    backoffMaxMs: z.number().int().min(100).default(600000),
+    /** A delivery claim lasts this long: longer than any Tencent call, so a crashed worker's row is retried, a live one's is not. */
+    claimMs: z.number().int().min(1000).default(60000),
+  }).prefault({}),
+  /** Where Tencent is and how upstream access tokens are kept (see gateway/upstream/config.ts). */
+  tencent: tencentConfigSchema.prefault({}),
+  /** The admin API: SSO (OIDC) and the local admin token (see gateway/admin-api/config.ts). */
+  admin: adminConfigSchema,
+  /** The policy every outbound message is evaluated against (YAML, see policies/). */
+  policy: z.strictObject({
+    /** Absent: the bundled policies/default-policy.yaml. A relative path is relative to the working directory. */
+    file: z.string().min(1).optional(),
+  }).prefault({}),
   logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   /** Demo mode: the built-in Tencent simulator sends traffic to the gateway and a demo app receives it. */
   demo: z.strictObject({
@@ -111,8 +162,10 @@ export const configSchema = z.strictObject({
     ratePerSecond: z.number().min(0).max(1000).default(0.5),
   }).prefault({}),
   accounts: z.array(accountSchema).default([]),
+  corps: z.array(corpSchema).default([]),
   apps: z.array(appSchema).default([]),
 });
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type DatabaseConfig = GatewayConfig['database'];
 export type QueueConfig = GatewayConfig['queue'];
+export type OutboundConfig = GatewayConfig['outbound'];

@@ -21,7 +21,7 @@ export async function startDemo(config: GatewayConfig, gatewayPort: number, logg
     })),
   });
   const listening = await sim.listen(config.demo.simulatorPort, '127.0.0.1');
-  const apps = await Promise.all(config.apps.filter((a) => new URL(a.callbackUrl).port === String(config.demo.appPort)).map((a) => startDemoApp(a, config.demo.appPort)));
+  const apps = await Promise.all(config.apps.filter((a) => a.callbackUrl !== undefined && new URL(a.callbackUrl).port === String(config.demo.appPort)).map((a) => startDemoApp(a, config.demo.appPort)));
   for (const appId of sim.appIds) {
     const check = await sim.verifyUrl(appId);
     logger.info({ account: appId.slice(0, 6) + '…', ok: check.ok }, 'simulator: URL verification handshake');

@@ -36,7 +36,8 @@ export function buildForwardRequest(input: ForwardInput): { url: string; body: s
   const creds = app.credentials;
   const timestamp = String(input.nowSeconds);
   const nonce = String(randomInt(100000000, 2147483647));
-  const url = new URL(app.callbackUrl);
+  // Config validation requires a callbackUrl of every subscribing app; only subscribers are forwarded to.
+  const url = new URL(app.callbackUrl ?? 'http://callback-url.missing.invalid/');
   url.searchParams.set('signature', plainSignature(creds.token, timestamp, nonce));
   url.searchParams.set('timestamp', timestamp);
   url.searchParams.set('nonce', nonce);

@@ -16,6 +16,13 @@ export interface OutboxStore {
   markDone(id: string, nowMs: number): Promise<void>;
   /** Record a failed attempt: pending again at `nextAttemptAt`, or failed for good when `exhausted`. */
   markAttemptFailed(id: string, attempts: number, nextAttemptAt: number, error: string, exhausted: boolean, nowMs: number): Promise<void>;
+  /**
+   * Take a due pending row for `claimMs` (compare-and-set on next_attempt_at):
+   * true for exactly one caller; others, and the sweeper, leave it alone until
+   * the claim lapses, so a worker killed mid-delivery is retried and a live one
+   * is not raced.
+   */
+  claim(id: string, nowMs: number, claimMs: number): Promise<boolean>;
   /** Pending rows due at `nowMs`, oldest first. */
   due(nowMs: number, limit: number): Promise<OutboxRow[]>;
   counts(): Promise<{ pending: number; failed: number }>;

@@ -25,6 +25,11 @@ export class TypeOrmOutboxStore implements OutboxStore {
     );
   }
 
+  async claim(id: string, nowMs: number, claimMs: number): Promise<boolean> {
+    const result = await this.gate.run(() => this.repo.update({ id, status: 'pending', nextAttemptAt: LessThanOrEqual(nowMs) }, { nextAttemptAt: nowMs + claimMs, updatedAt: nowMs }));
+    return (result.affected ?? 0) === 1;
+  }
+
   async due(nowMs: number, limit: number): Promise<OutboxRow[]> {
     return this.gate.run(() => this.repo.find({ where: { status: 'pending', nextAttemptAt: LessThanOrEqual(nowMs) }, order: { nextAttemptAt: 'ASC' }, take: limit }));
   }

@@ -10,6 +10,8 @@ export interface PushFacts {
   fromUserName: string;
   msgType: string;
   event?: string;
+  /** Events only: the EventKey (menu key, `qrscene_…` on a follow through a parametric QR code, SCAN scene). */
+  eventKey?: string;
 }
 
 function cdataField(xml: string, name: string): string | undefined {
@@ -25,5 +27,23 @@ export function readPushFacts(xml: string): PushFacts {
     throw new Error('push XML must carry ToUserName, FromUserName and MsgType as CDATA');
   }
   const event = msgType === 'event' ? cdataField(xml, 'Event') : undefined;
-  return { toUserName, fromUserName, msgType, ...(event !== undefined ? { event } : {}) };
+  const eventKey = msgType === 'event' ? cdataField(xml, 'EventKey') : undefined;
+  return { toUserName, fromUserName, msgType, ...(event !== undefined ? { event } : {}), ...(eventKey !== undefined ? { eventKey } : {}) };
+}
+
+/** One template's answer in a subscription popup or change event. */
+export interface SubscriptionChoice {
+  templateId: string;
+  status: string;
+}
+
+/** The `<List>` entries of `subscribe_msg_popup_event` / `subscribe_msg_change_event` (wechat-oa.md §3). */
+export function readSubscriptionChoices(xml: string): SubscriptionChoice[] {
+  const choices: SubscriptionChoice[] = [];
+  for (const [, list] of xml.matchAll(/<List>([\s\S]*?)<\/List>/g)) {
+    const templateId = cdataField(list as string, 'TemplateId');
+    const status = cdataField(list as string, 'SubscribeStatusString');
+    if (templateId !== undefined && status !== undefined) choices.push({ templateId, status });
+  }
+  return choices;
 }

@@ -6,14 +6,43 @@ import { callbackNonceEntity } from './callback-nonce';
 import { chainHeadEntity } from './chain-head';
 import { checkpointEntity } from './checkpoint';
 import { outboxEntity } from './outbox';
+import { appTokenEntity } from './app-token';
+import { outboundMessageEntity } from './outbound-message';
+import { outboundRecipientEntity } from './outbound-recipient';
+import { approvalActionEntity } from './approval-action';
+import { oaContactEntity } from './oa-contact';
+import { auditEventEntity, auditHeadEntity } from './audit-event';
+import { leaseEntity } from './lease';
+import { upstreamTokenEntity } from './upstream-token';
 
 export * from './archive-record';
 export * from './callback-nonce';
 export * from './chain-head';
 export * from './checkpoint';
 export * from './outbox';
+export * from './app-token';
+export * from './outbound-message';
+export * from './outbound-recipient';
+export * from './approval-action';
+export * from './oa-contact';
+export * from './audit-event';
+export * from './lease';
+export * from './upstream-token';
 
 /** All entity schemas with the column types of `dialect` (binary and long text differ per back end). */
 export function entitiesFor(dialect: Dialect): EntitySchema<any>[] {
-  return [archiveRecordEntity(dialect), chainHeadEntity(), checkpointEntity(dialect), outboxEntity(), callbackNonceEntity()];
+  return [
+    archiveRecordEntity(dialect),
+    chainHeadEntity(),
+    checkpointEntity(dialect),
+    outboxEntity(),
+    callbackNonceEntity(),
+    appTokenEntity(),
+    outboundMessageEntity(),
+    outboundRecipientEntity(),
+    approvalActionEntity(),
+    oaContactEntity(),
+    auditEventEntity(dialect), auditHeadEntity(),
+    leaseEntity(), upstreamTokenEntity(dialect),
+  ];
 }

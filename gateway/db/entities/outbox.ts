@@ -8,7 +8,7 @@ import { ARCHIVE_RECORD_ENTITY } from './archive-record';
 import { bigintColumn, intColumn, varcharColumn } from './columns';
 
 /** What an outbox row asks for. */
-export type OutboxKind = 'forward';
+export type OutboxKind = 'forward' | 'deliver' | 'notify';
 /** Where an outbox row stands. */
 export type OutboxStatus = 'pending' | 'done' | 'failed';
 
@@ -17,7 +17,7 @@ export interface OutboxRow {
   id: string;
   recordId: string;
   kind: OutboxKind;
-  /** Internal app id the work is for. */
+  /** Internal app id the work is for (forward, notify), or `tencent` (deliver). */
   target: string;
   status: OutboxStatus;
   attempts: number;

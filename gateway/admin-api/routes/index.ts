@@ -1,0 +1,34 @@
+/** Every admin API handler, by operationId (the compiler checks none is missing). */
+import type { AuditLog } from '../../audit/audit-log';
+import type { AuditVerifyReport } from '../../audit/verify-audit-log';
+import type { AdminPorts } from '../ports';
+import type { Handlers } from '../typed';
+import { approveHandler, commentHandler, getApprovalHandler, listApprovalsHandler, rejectHandler } from './approvals';
+import { listAuditEventsHandler, verifyAuditHandler } from './audit';
+import { messageStatusHandler } from './messages';
+import { evaluatePolicyHandler } from './policy';
+import { whoamiHandler } from './whoami';
+
+/** What the handlers call. */
+export interface HandlerDeps {
+  ports: AdminPorts;
+  audit: AuditLog;
+  verifyAudit: () => Promise<AuditVerifyReport>;
+  now: () => number;
+}
+
+/** The handler table. */
+export function adminHandlers(deps: HandlerDeps): Handlers {
+  return {
+    whoami: whoamiHandler(),
+    listApprovals: listApprovalsHandler(deps.ports.approvals),
+    getApproval: getApprovalHandler(deps.ports.approvals),
+    approveMessage: approveHandler(deps.ports.approvals),
+    rejectMessage: rejectHandler(deps.ports.approvals),
+    commentMessage: commentHandler(deps.ports.approvals),
+    getMessageStatus: messageStatusHandler(deps.ports.messages),
+    evaluatePolicy: evaluatePolicyHandler(deps.ports.policy, deps.now),
+    listAuditEvents: listAuditEventsHandler(deps.audit),
+    verifyAuditLog: verifyAuditHandler(deps.verifyAudit),
+  };
+}

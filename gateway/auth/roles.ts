@@ -1,0 +1,42 @@
+/**
+ * Roles and the role matrix of the admin API. The spec documents the same
+ * matrix per operation (`x-permission`, `x-roles`); a test keeps them equal.
+ */
+
+/** Every role, in the order the docs list them. */
+export const ROLES = ['it-admin', 'compliance-officer', 'compliance-supervisor', 'auditor'] as const;
+/** A role an admin caller can hold. */
+export type Role = (typeof ROLES)[number];
+
+/** What each permission lets a caller do, and who holds it. */
+export const PERMISSIONS = {
+  whoami: ['it-admin', 'compliance-officer', 'compliance-supervisor', 'auditor'],
+  'approvals:read': ['compliance-officer', 'compliance-supervisor', 'auditor'],
+  'approvals:decide': ['compliance-officer', 'compliance-supervisor'],
+  'messages:read': ['it-admin', 'compliance-officer', 'compliance-supervisor', 'auditor'],
+  'policy:eval': ['it-admin', 'compliance-officer', 'compliance-supervisor'],
+  'audit:read': ['it-admin', 'compliance-supervisor', 'auditor'],
+} as const satisfies Record<string, readonly Role[]>;
+/** A permission an operation requires. */
+export type Permission = keyof typeof PERMISSIONS;
+
+/** True when `value` is a role name. */
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** True when `value` is a permission name. */
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && Object.hasOwn(PERMISSIONS, value);
+}
+
+/** True when any of `roles` holds `permission`. */
+export function allows(roles: readonly Role[], permission: Permission): boolean {
+  const holders: readonly Role[] = PERMISSIONS[permission];
+  return roles.some((role) => holders.includes(role));
+}
+
+/** Every permission `roles` hold together, in registry order. */
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((permission) => allows(roles, permission));
+}

@@ -1,0 +1,108 @@
+/**
+ * What inbound traffic says about each OA follower: following or not, and
+ * the latest customer-service window. Fed after each inbound record commits,
+ * in small batched transactions off the callback's hot path; read when an
+ * app sends. The archive stays the truth: this is a derived view.
+ */
+import type { DataSource } from 'typeorm';
+import { In } from 'typeorm';
+import { OA_CONTACT_ENTITY, type OaContactRow } from '../db/entities';
+import type { ConnectionGate } from '../db/connection-gate';
+import { isUniqueViolation } from '../db/errors';
+
+/** What one inbound event says about its sender. */
+export interface ContactObservation {
+  accountId: string;
+  openidBidx: string;
+  /** Opens a customer-service window. */
+  trigger?: 'message' | 'menu_click' | 'subscribe' | 'qr_scan' | 'payment';
+  subscribed?: boolean;
+  atMs: number;
+}
+
+export class ContactStore {
+  private queue: ContactObservation[] = [];
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly dataSource: DataSource, private readonly gate: ConnectionGate, private readonly opts: { flushMs?: number; now: () => number; onError?: (err: unknown) => void }) {}
+
+  private get repo() {
+    return this.dataSource.getRepository<OaContactRow>(OA_CONTACT_ENTITY);
+  }
+
+  /** Queue an observation; written within flushMs. */
+  observe(o: ContactObservation): void {
+    this.queue.push(o);
+    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs ?? 50);
+  }
+
+  /** Write every queued observation now. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.flushing) await this.flushing;
+    const batch = this.queue.splice(0);
+    if (batch.length === 0) return;
+    this.flushing = this.write(batch).catch((err: unknown) => this.opts.onError?.(err)).finally(() => (this.flushing = null));
+    await this.flushing;
+  }
+
+  private async write(batch: ContactObservation[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.gate.run(() => this.dataSource.transaction(async (m) => {
+          const repo = m.getRepository<OaContactRow>(OA_CONTACT_ENTITY);
+          const keys = [...new Set(batch.map((o) => o.openidBidx))];
+          const existing = new Map((await repo.findBy({ openidBidx: In(keys) })).map((r) => [`${r.accountId}|${r.openidBidx}`, r]));
+          const touched = new Map<string, OaContactRow>();
+          for (const o of batch) {
+            const key = `${o.accountId}|${o.openidBidx}`;
+            const row = touched.get(key) ?? existing.get(key) ?? { accountId: o.accountId, openidBidx: o.openidBidx, subscribed: 1, windowTrigger: null, windowAt: null, sentSince: 0, updatedAt: 0 };
+            if (o.subscribed !== undefined) row.subscribed = o.subscribed ? 1 : 0;
+            if (o.trigger && (row.windowAt === null || o.atMs >= row.windowAt) && !shortensLongWindow(row, o)) {
+              row.windowTrigger = o.trigger;
+              row.windowAt = o.atMs;
+              row.sentSince = 0;
+            }
+            row.updatedAt = this.opts.now();
+            touched.set(key, row);
+          }
+          for (const [key, row] of touched) {
+            if (existing.has(key)) await repo.update({ accountId: row.accountId, openidBidx: row.openidBidx }, row);
+            else await repo.insert(row);
+          }
+        }));
+        return;
+      } catch (err) {
+        if (isUniqueViolation(err) && attempt < 3) continue; // another replica inserted the same follower first
+        throw err;
+      }
+    }
+  }
+
+  /** The follower's row on this account, or null when inbound traffic never showed it. */
+  get(accountId: string, openidBidx: string): Promise<OaContactRow | null> {
+    return this.gate.run(() => this.repo.findOneBy({ accountId, openidBidx }));
+  }
+
+  /** True when the openid is known on another account and never on this one: it cannot belong here. */
+  async belongsElsewhere(accountId: string, openidBidx: string): Promise<boolean> {
+    const rows = await this.gate.run(() => this.repo.find({ where: { openidBidx }, take: 5 }));
+    return rows.length > 0 && !rows.some((r) => r.accountId === accountId);
+  }
+
+  /** Stop the timer and write what is queued. */
+  async close(): Promise<void> {
+    await this.flush();
+  }
+}
+
+const LONG_TRIGGERS = new Set(['message', 'payment']);
+const LONG_WINDOW_MS = 48 * 3_600_000;
+
+// Only the latest window is kept: a 1-minute window (menu click, follow, QR scan)
+// must not replace a 48-hour one that is still open.
+function shortensLongWindow(row: OaContactRow, o: ContactObservation): boolean {
+  return row.windowTrigger !== null && LONG_TRIGGERS.has(row.windowTrigger) && !LONG_TRIGGERS.has(o.trigger ?? '') && row.windowAt !== null && o.atMs - row.windowAt < LONG_WINDOW_MS;
+}

@@ -1,0 +1,53 @@
+/** Builds the outbound side (stores and command deps) for the composition root. */
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/schema';
+import type { ConnectionGate } from '../db/connection-gate';
+import type { ArchiveWriter } from '../archive/writer';
+import type { ArchiveReader } from '../archive/reader';
+import type { OutboxStore } from '../outbox/outbox-store';
+import type { KeyStore } from '../archive/crypto/key-store';
+import { blindIndex } from '../archive/crypto/blind-index';
+import { ContactStore } from './contact-store';
+import { OutboundMessageStore } from './message-store';
+import type { OutboundDeps } from './outbound-deps';
+import type { OutboundAudit, PolicyGate, TencentSender } from './ports';
+
+export interface OutboundParts {
+  dataSource: DataSource;
+  gate: ConnectionGate;
+  archive: ArchiveWriter;
+  reader: ArchiveReader;
+  outbox: OutboxStore;
+  keyStore: KeyStore;
+  policy: PolicyGate;
+  tencent: TencentSender;
+  audit: OutboundAudit;
+  schedule(outboxId: string, attempts?: number, delayMs?: number): void;
+  now(): number;
+  logger: Logger;
+}
+
+/** The outbound commands' dependencies. */
+export function createOutbound(config: GatewayConfig, parts: OutboundParts): OutboundDeps {
+  const contacts = new ContactStore(parts.dataSource, parts.gate, {
+    now: parts.now,
+    onError: (err) => parts.logger.warn({ err: (err as Error).message }, 'follower window update failed; the window view may lag the archive'),
+  });
+  return {
+    archive: parts.archive,
+    reader: parts.reader,
+    outbox: parts.outbox,
+    messages: new OutboundMessageStore(parts.dataSource, parts.gate),
+    contacts,
+    policy: parts.policy,
+    tencent: parts.tencent,
+    audit: parts.audit,
+    apps: new Map(config.apps.map((a) => [a.id, a])),
+    subjectIndex: (id) => blindIndex(parts.keyStore.indexKey(), 'subject', id),
+    schedule: parts.schedule,
+    config: config.outbound,
+    now: parts.now,
+    logger: parts.logger,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * deliverOutbound: the worker's command for a `deliver` outbox row. Claims the
+ * row (one deliverer at a time, across replicas), calls Tencent with the real
+ * token, archives Tencent's answer and moves the message to its final state
+ * in one transaction. Retries only what Tencent says was not delivered (-1,
+ * 45009, 5xx) or left unknown (timeout); never what it accepted or refused.
+ */
+import { OA_CONTACT_ENTITY, OUTBOUND_MESSAGE_ENTITY, OUTBOX_ENTITY, type OaContactRow, type OutboundMessageRow } from '../db/entities';
+import { backoffMs } from '../outbox/outbox-store';
+import type { OutboundDeps } from './outbound-deps';
+import type { TencentOutcome } from './ports';
+import type { SubmittedPayload } from './submitted-payload';
+
+export type DeliveryState =
+  | { state: 'delivered'; response: Record<string, unknown> }
+  | { state: 'rejected'; errcode: number; errmsg: string }
+  | { state: 'retrying' }
+  | { state: 'skipped' };
+
+/** Deliver the message behind outbox row `outboxId`. With `inlineDeadlineMs`, resolve by then with `retrying` while the attempt goes on. */
+export async function deliverOutbound(deps: OutboundDeps, outboxId: string, options: { inlineDeadlineMs?: number } = {}): Promise<DeliveryState> {
+  const attempt = attemptDelivery(deps, outboxId);
+  if (options.inlineDeadlineMs === undefined) return attempt;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<DeliveryState>((resolve) => {
+    timer = setTimeout(() => resolve({ state: 'retrying' }), options.inlineDeadlineMs);
+  });
+  attempt.catch((err: unknown) => deps.logger.error({ outboxId, err }, 'outbound delivery failed; the sweeper will retry'));
+  try {
+    return await Promise.race([attempt.catch((): DeliveryState => ({ state: 'retrying' })), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function attemptDelivery(deps: OutboundDeps, outboxId: string): Promise<DeliveryState> {
+  const row = await deps.outbox.get(outboxId);
+  if (!row || row.status !== 'pending' || row.kind !== 'deliver') return { state: 'skipped' };
+  const now = deps.now();
+  if (!(await deps.outbox.claim(outboxId, now, deps.config.claimMs))) return { state: 'skipped' };
+  const trigger = await deps.reader.open(row.recordId);
+  const messageId = Number((trigger.payload as { messageId?: string; message?: { id: string } }).messageId ?? (trigger.payload as { message: { id: string } }).message.id);
+  const msg = await deps.messages.get(messageId);
+  if (!msg || (msg.status !== 'queued' && msg.status !== 'approved')) {
+    await deps.outbox.markDone(outboxId, now);
+    return { state: 'skipped' };
+  }
+  const submitted = (await deps.reader.open(msg.recordId)).payload as unknown as SubmittedPayload;
+  const target = { product: submitted.message.product, accountId: msg.accountId, ...(submitted.secret ? { secret: submitted.secret } : {}) };
+  const outcome = await deps.tencent.send(target, submitted.tencentPath, submitted.message.body, deps.config.claimMs / 2);
+  const attempts = row.attempts + 1;
+  if (outcome.ok) {
+    await finish(deps, msg, outboxId, attempts, outcome, 'delivered');
+    return { state: 'delivered', response: outcome.response };
+  }
+  if (outcome.retry === 'never') {
+    await finish(deps, msg, outboxId, attempts, outcome, 'failed');
+    return { state: 'rejected', errcode: outcome.errcode ?? -1, errmsg: outcome.errmsg };
+  }
+  if (attempts >= deps.config.maxAttempts) {
+    await finish(deps, msg, outboxId, attempts, outcome, 'failed');
+    return { state: 'retrying' };
+  }
+  const delay = backoffMs(attempts, deps.config.backoffBaseMs, deps.config.backoffMaxMs);
+  const later = deps.now();
+  await deps.outbox.markAttemptFailed(outboxId, attempts, later + delay, `tencent errcode ${outcome.errcode ?? 'none'} (${outcome.delivered === 'unknown' ? 'outcome unknown' : 'not delivered'})`, false, later);
+  deps.schedule(outboxId, attempts, delay);
+  return { state: 'retrying' };
+}
+
+/** Archive Tencent's final answer; in the same transaction set the message's final state, close the outbox row, count the window, and queue the app's notification. */
+async function finish(deps: OutboundDeps, msg: OutboundMessageRow, outboxId: string, attempts: number, outcome: TencentOutcome, status: 'delivered' | 'failed'): Promise<void> {
+  const now = deps.now();
+  const app = deps.apps.get(msg.appId);
+  const notify = app?.eventsUrl && msg.outcome === 'hold';
+  const tencentMsgid = outcome.ok ? pickMsgid(outcome.response) : null;
+  const errcode = outcome.ok ? 0 : outcome.errcode;
+  await deps.archive.append({
+    recordType: 'outbound.delivery',
+    accountId: msg.accountId,
+    subject: null,
+    occurredAtMs: now,
+    dedupeKey: `outbound.delivery|${msg.id}`,
+    payload: { messageId: String(msg.id), status, attempts, ...(outcome.ok ? { response: outcome.response } : { errcode: outcome.errcode, errmsg: outcome.errmsg, delivered: outcome.delivered }) },
+    outbox: notify ? [{ kind: 'notify', target: msg.appId }] : [],
+    exclusive: true,
+    effects: async (tx) => {
+      await tx.update(OUTBOUND_MESSAGE_ENTITY, { id: msg.id, status: msg.status }, { status, tencentMsgid, tencentErrcode: errcode, updatedAt: now, finishedAt: now });
+      await tx.update(OUTBOX_ENTITY, { id: outboxId, status: 'pending' }, { status: status === 'delivered' ? 'done' : 'failed', attempts, doneAt: now, updatedAt: now, lastError: status === 'failed' ? `tencent errcode ${errcode}` : null });
+      if (status === 'delivered' && msg.kind === 'oa.custom' && msg.windowSubjectBidx) {
+        const contact = await tx.findOne<OaContactRow>(OA_CONTACT_ENTITY, { accountId: msg.accountId, openidBidx: msg.windowSubjectBidx });
+        if (contact) await tx.update(OA_CONTACT_ENTITY, { accountId: msg.accountId, openidBidx: msg.windowSubjectBidx }, { sentSince: contact.sentSince + 1, updatedAt: now });
+      }
+    },
+  }).then((r) => r.outboxIds.forEach((o) => deps.schedule(o.id)));
+}
+
+function pickMsgid(response: Record<string, unknown>): string | null {
+  const v = response.msgid ?? response.msg_id;
+  return v === undefined || v === null ? null : String(v).slice(0, 64);
+}

@@ -1,0 +1,70 @@
+/** Reads of outbound_message and its recipients: status, approvals queue, expiry, and the counters policy needs. */
+import { In, LessThanOrEqual, MoreThanOrEqual, type DataSource } from 'typeorm';
+import { APPROVAL_ACTION_ENTITY, OUTBOUND_MESSAGE_ENTITY, OUTBOUND_RECIPIENT_ENTITY } from '../db/entities';
+import type { ApprovalActionRow, OutboundMessageRow, OutboundRecipientRow, OutboundStatus } from '../db/entities';
+import type { ConnectionGate } from '../db/connection-gate';
+
+export class OutboundMessageStore {
+  constructor(private readonly dataSource: DataSource, private readonly gate: ConnectionGate) {}
+
+  private get repo() {
+    return this.dataSource.getRepository<OutboundMessageRow>(OUTBOUND_MESSAGE_ENTITY);
+  }
+
+  /** One message by its gateway msgid. */
+  get(id: number): Promise<OutboundMessageRow | null> {
+    return this.gate.run(() => this.repo.findOneBy({ id }));
+  }
+
+  /** Messages by status (newest first), with keyset pagination on id. */
+  list(filter: { statuses?: OutboundStatus[]; accountId?: string; appId?: string; beforeId?: number; limit: number }): Promise<OutboundMessageRow[]> {
+    return this.gate.run(() =>
+      this.repo.find({
+        where: {
+          ...(filter.statuses ? { status: In(filter.statuses) } : {}),
+          ...(filter.accountId ? { accountId: filter.accountId } : {}),
+          ...(filter.appId ? { appId: filter.appId } : {}),
+          ...(filter.beforeId !== undefined ? { id: LessThanOrEqual(filter.beforeId - 1) } : {}),
+        },
+        order: { id: 'DESC' },
+        take: filter.limit,
+      }),
+    );
+  }
+
+  /** Held messages whose expiry has passed. */
+  dueForExpiry(nowMs: number, limit: number): Promise<OutboundMessageRow[]> {
+    return this.gate.run(() => this.repo.find({ where: { status: 'held', expiresAt: LessThanOrEqual(nowMs) }, order: { expiresAt: 'ASC' }, take: limit }));
+  }
+
+  /** Messages of `kinds` an app submitted since `sinceMs` (denied ones do not use quota). */
+  async countForApp(appId: string, sinceMs: number, kinds: readonly string[]): Promise<number> {
+    if (kinds.length === 0) return 0;
+    return this.gate.run(() =>
+      this.repo.createQueryBuilder('m').where('m.appId = :appId AND m.createdAt >= :sinceMs AND m.status <> :denied AND m.kind IN (:...kinds)', { appId, sinceMs, denied: 'denied', kinds: [...kinds] }).getCount(),
+    );
+  }
+
+  /** Distinct recipients the same content went (or is held to go) to since `sinceMs`, other than message `excludeId`. */
+  async distinctRecipients(contentHash: string, sinceMs: number, excludeId: number): Promise<number> {
+    const row = await this.gate.run(() =>
+      this.dataSource
+        .getRepository<OutboundRecipientRow>(OUTBOUND_RECIPIENT_ENTITY)
+        .createQueryBuilder('r')
+        .select('COUNT(DISTINCT r.recipientBidx)', 'n')
+        .where('r.contentHash = :contentHash AND r.createdAt >= :sinceMs AND r.messageId <> :excludeId', { contentHash, sinceMs, excludeId })
+        .getRawOne<{ n: string | number }>(),
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Approvals, rejections and comments on a message, oldest first. */
+  actions(messageId: number): Promise<ApprovalActionRow[]> {
+    return this.gate.run(() => this.dataSource.getRepository<ApprovalActionRow>(APPROVAL_ACTION_ENTITY).find({ where: { messageId }, order: { at: 'ASC' } }));
+  }
+
+  /** Messages created since `sinceMs` (for tests and status pages). */
+  since(sinceMs: number): Promise<OutboundMessageRow[]> {
+    return this.gate.run(() => this.repo.find({ where: { createdAt: MoreThanOrEqual(sinceMs) }, order: { id: 'ASC' } }));
+  }
+}

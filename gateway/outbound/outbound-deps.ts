@@ -1,0 +1,28 @@
+/** What the outbound commands are given by the composition root. */
+import type { Logger } from 'pino';
+import type { AppConfig, OutboundConfig } from '../config/schema';
+import type { ArchiveWriter } from '../archive/writer';
+import type { ArchiveReader } from '../archive/reader';
+import type { OutboxStore } from '../outbox/outbox-store';
+import type { ContactStore } from './contact-store';
+import type { OutboundMessageStore } from './message-store';
+import type { OutboundAudit, PolicyGate, TencentSender } from './ports';
+
+export interface OutboundDeps {
+  archive: Pick<ArchiveWriter, 'append'>;
+  reader: ArchiveReader;
+  outbox: OutboxStore;
+  messages: OutboundMessageStore;
+  contacts: ContactStore;
+  policy: PolicyGate;
+  tencent: TencentSender;
+  audit: OutboundAudit;
+  apps: Map<string, AppConfig>;
+  /** Blind index of an openid / external_userid, the same as the archive's subject index. */
+  subjectIndex(id: string): string;
+  /** Ask the queue to run an outbox row (failures are left to the sweeper). */
+  schedule(outboxId: string, attempts?: number, delayMs?: number): void;
+  config: OutboundConfig;
+  now(): number;
+  logger: Logger;
+}

@@ -1,0 +1,75 @@
+/**
+ * The live policy, bound to the gateway's lookups: asks the prepared policy
+ * what a message needs (window, quota, FINRA count, consent, binding), looks
+ * exactly that up, and evaluates. Consent and binding are `unknown` until the
+ * consent issue fills the ledger; the policy says what unknown means.
+ */
+import type { Decision } from '../../connectors/canonical/decision';
+import type { OutboundMessage } from '../../connectors/canonical/outbound-message';
+import { UNKNOWN_BINDING, UNKNOWN_CONSENT, type PolicyContext, type WindowAction, type WindowView } from '../../policies/context';
+import { contextNeeds, type PreparedPolicy } from '../../policies/prepare';
+import { evaluate } from '../../policies/evaluate';
+import type { ContactStore } from './contact-store';
+import type { OutboundMessageStore } from './message-store';
+import type { PolicyGate } from './ports';
+
+const DAY_MS = 86_400_000;
+
+export interface PolicyGateDeps {
+  prepared: PreparedPolicy;
+  contacts: ContactStore;
+  messages: OutboundMessageStore;
+  subjectIndex(id: string): string;
+  ownerGroup(appId: string): string | undefined;
+  now(): number;
+}
+
+/** A PolicyGate over the prepared policy and the gateway's stores. */
+export function createPolicyGate(deps: PolicyGateDeps): PolicyGate {
+  return {
+    version: deps.prepared.version,
+    async decide(message: OutboundMessage, options = {}): Promise<Decision> {
+      const now = options.now ?? deps.now();
+      const needs = contextNeeds(deps.prepared, message);
+      const excludeId = options.atRelease ? Number(message.id) : -1;
+      const [window, appSentToday, appSentThisMinute, sameContent] = await Promise.all([
+        needs.window ? windowView(deps, message) : Promise.resolve(undefined),
+        needs.quota ? deps.messages.countForApp(message.appId, startOfChinaDay(now), [...needs.quota.kinds]) : Promise.resolve(0),
+        needs.quota ? deps.messages.countForApp(message.appId, now - 60_000, [...needs.quota.kinds]) : Promise.resolve(0),
+        needs.finra && deps.prepared.finra ? deps.messages.distinctRecipients(message.contentHash, now - deps.prepared.finra.windowDays * DAY_MS, excludeId) : Promise.resolve(0),
+      ]);
+      // At release the message itself is already counted in the app's usage: do not charge it twice.
+      const own = options.atRelease ? 1 : 0;
+      const owner = deps.ownerGroup(message.appId);
+      const context: PolicyContext = {
+        message,
+        now,
+        consent: UNKNOWN_CONSENT,
+        binding: UNKNOWN_BINDING,
+        window,
+        usage: { appSentToday: Math.max(0, appSentToday - own), appSentThisMinute: Math.max(0, appSentThisMinute - own), sameContentRetailRecipients: sameContent },
+        requester: { appId: message.appId, ...(owner ? { ownerGroup: owner } : {}) },
+      };
+      return evaluate(deps.prepared, context);
+    },
+  };
+}
+
+async function windowView(deps: PolicyGateDeps, message: OutboundMessage): Promise<WindowView> {
+  const recipients: Record<string, WindowAction[]> = {};
+  for (const r of message.recipients) {
+    if (r.type !== 'openid') continue;
+    const row = await deps.contacts.get(message.accountId, deps.subjectIndex(r.id));
+    // Unfollowed, or never seen opening a window: no open window (Tencent answers 45015 too).
+    recipients[r.id] = row && row.subscribed === 1 && row.windowTrigger && row.windowAt !== null
+      ? [{ trigger: row.windowTrigger as WindowAction['trigger'], at: row.windowAt, sentSince: row.sentSince }]
+      : [];
+  }
+  return { recipients };
+}
+
+// Tencent's daily quotas reset at midnight China time (UTC+8).
+function startOfChinaDay(ms: number): number {
+  const offset = 8 * 3_600_000;
+  return ms - ((ms + offset) % DAY_MS);
+}

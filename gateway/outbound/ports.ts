@@ -1,0 +1,43 @@
+/** What the outbound commands need from the rest of the gateway, as interfaces the composition root fills. */
+import type { Decision } from '../../connectors/canonical/decision';
+import type { OutboundMessage } from '../../connectors/canonical/outbound-message';
+
+/** Builds the policy context for a message (consent, binding, window, usage) and evaluates the live policy. */
+export interface PolicyGate {
+  readonly version: string;
+  /** `atRelease`: re-evaluation of an approved message (its own recipients are not counted twice); `now`: evaluate as of that instant (dry-runs). */
+  decide(message: OutboundMessage, options?: { atRelease?: boolean; now?: number }): Promise<Decision>;
+}
+
+/** Tencent's answer to one delivery, classified at the connector edge. */
+export type TencentOutcome =
+  | { ok: true; response: Record<string, unknown> }
+  | { ok: false; errcode: number | null; errmsg: string; retry: 'backoff' | 'never'; delivered: 'no' | 'unknown' };
+
+/** Delivers a body to Tencent with the real access token (refresh and one retry on a stale token are inside). */
+export interface TencentSender {
+  send(target: TencentTarget, path: string, body: Record<string, unknown>, timeoutMs: number): Promise<TencentOutcome>;
+  /** A read (GET with query parameters; the token is added). */
+  get(target: TencentTarget, path: string, query: Record<string, string>, timeoutMs: number): Promise<TencentOutcome>;
+}
+
+/** Which account's (and, on WeCom, which secret's) token a call uses. */
+export interface TencentTarget {
+  product: 'oa' | 'wecom';
+  accountId: string;
+  secret?: string;
+}
+
+/** Audit events the outbound workflow writes (no message text, no tokens). */
+export interface OutboundAuditEvent {
+  type: 'outbound.held' | 'outbound.released' | 'outbound.denied_at_release' | 'outbound.expired' | 'admin.approval.approve' | 'admin.approval.reject' | 'admin.approval.comment';
+  actor: { subject: string; via: string };
+  target: string;
+  contentHash?: string;
+  outcome: string;
+  details: Record<string, string | number | boolean>;
+}
+
+export interface OutboundAudit {
+  record(event: OutboundAuditEvent): Promise<void>;
+}

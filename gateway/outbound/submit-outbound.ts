@@ -1,0 +1,100 @@
+/**
+ * submitOutbound: one message from an internal app. Policy first; then the
+ * archive record (body + decision), the message's state row, its recipients
+ * and — when allowed — the delivery outbox row, all in ONE transaction; only
+ * then is Tencent called (archive before effect). Allowed messages are
+ * delivered inline so the app sees Tencent's own answer; held ones are
+ * answered errcode 0 with the gateway msgid so SDKs do not retry.
+ */
+import type { AppConfig } from '../config/schema';
+import type { ClassifiedOutbound } from '../../connectors/canonical/classified-outbound';
+import type { OutboundMessage } from '../../connectors/canonical/outbound-message';
+import { OUTBOUND_MESSAGE_ENTITY, OUTBOUND_RECIPIENT_ENTITY, type OutboundMessageRow, type OutboundStatus } from '../db/entities';
+import { chunk } from '../db/chunk';
+import { nextMsgId } from './msgid';
+import type { OutboundDeps } from './outbound-deps';
+import type { SubmittedPayload } from './submitted-payload';
+import { deliverOutbound } from './deliver-outbound';
+import { OutboundShapeError } from '../../connectors/canonical/outbound-shape';
+
+export interface SubmitInput {
+  app: AppConfig;
+  accountId: string;
+  classified: ClassifiedOutbound;
+  body: Record<string, unknown>;
+}
+
+/** What the compatible API answers the app: Tencent's JSON, plus the documented `cgw_*` extension fields. */
+export type SubmitAnswer = Record<string, unknown> & { errcode: number; errmsg: string };
+
+const PERSONAL_RECIPIENTS = new Set(['openid', 'external_userid', 'userid']);
+
+/** Accept, decide, archive and (when allowed) deliver one outbound message. @throws OutboundShapeError 40003 for an openid of another account; the database's error when the archive cannot commit (answered -1). */
+export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Promise<SubmitAnswer> {
+  const now = deps.now();
+  const id = nextMsgId(now);
+  const { classified } = input;
+  if (classified.product === 'oa') {
+    for (const r of classified.recipients) {
+      if (r.type === 'openid' && (await deps.contacts.belongsElsewhere(input.accountId, deps.subjectIndex(r.id)))) throw new OutboundShapeError(40003, 'openid does not belong to this account');
+    }
+  }
+  const message: OutboundMessage = {
+    id: String(id), kind: classified.kind, product: classified.product, accountId: input.accountId, appId: input.app.id,
+    msgtype: classified.msgtype, recipients: classified.recipients, texts: classified.texts, body: input.body, contentHash: classified.contentHash, submittedAt: now,
+  };
+  const decision = await deps.policy.decide(message);
+  const sendBody = decision.body ?? input.body;
+  const status: OutboundStatus = decision.outcome === 'deny' ? 'denied' : decision.outcome === 'hold' ? 'held' : 'queued';
+  const single = classified.recipients.length === 1 ? classified.recipients[0] : undefined;
+  const windowSubject = classified.kind === 'oa.custom' && single ? deps.subjectIndex(single.id) : null;
+  const ttlMs = decision.approval?.ttlMs ?? deps.config.heldTtlHours * 3_600_000;
+  const expiresAt = status === 'held' ? now + ttlMs : null;
+  const payload: SubmittedPayload = {
+    message: { ...message, body: sendBody }, requestBody: input.body, tencentPath: classified.tencentPath, decision,
+    ...(classified.secret ? { secret: classified.secret } : {}),
+  };
+  const row: OutboundMessageRow = {
+    id, recordId: '', accountId: input.accountId, appId: input.app.id, kind: classified.kind, msgtype: classified.msgtype, status,
+    outcome: decision.outcome, reasonCodes: [...new Set(decision.reasons.map((r) => r.code))].join(' ').slice(0, 1000), policyVersion: decision.policyVersion,
+    contentHash: classified.contentHash, recipientCount: classified.recipients.length, approvalGroup: decision.approval?.group ?? null,
+    approvalsRequired: decision.approval?.requiredApprovals ?? 0, approvalsCount: 0, windowSubjectBidx: windowSubject, expiresAt,
+    tencentMsgid: null, tencentErrcode: status === 'denied' ? (decision.deny?.errcode ?? null) : null, createdAt: now, updatedAt: now, finishedAt: status === 'denied' ? now : null,
+  };
+  const recipientRows = status === 'denied' ? [] : [...new Set(classified.recipients.filter((r) => PERSONAL_RECIPIENTS.has(r.type)).map((r) => deps.subjectIndex(r.id)))]
+    .map((recipientBidx) => ({ messageId: id, recipientBidx, contentHash: classified.contentHash, createdAt: now }));
+
+  const appended = await deps.archive.append({
+    recordType: 'outbound.submitted',
+    accountId: input.accountId,
+    subject: single && PERSONAL_RECIPIENTS.has(single.type) ? single.id : null,
+    occurredAtMs: now,
+    dedupeKey: `outbound.submitted|${id}`,
+    payload: payload as unknown as Record<string, unknown>,
+    outbox: status === 'queued' ? [{ kind: 'deliver', target: 'tencent' }] : [],
+    effects: async (tx, recordId) => {
+      await tx.insert(OUTBOUND_MESSAGE_ENTITY, { ...row, recordId });
+      for (const part of chunk(recipientRows, 500)) await tx.insert(OUTBOUND_RECIPIENT_ENTITY, part);
+    },
+  });
+  const cgw = { cgw_msgid: String(id), cgw_status: status, cgw_policy_version: decision.policyVersion };
+
+  if (status === 'denied') {
+    const deny = decision.deny ?? { errcode: 48001, errmsg: 'policy denied' };
+    return { errcode: deny.errcode, errmsg: deny.errmsg, ...cgw };
+  }
+  if (status === 'held') {
+    await deps.audit.record({
+      type: 'outbound.held', actor: { subject: `app:${input.app.id}`, via: 'app-token' }, target: String(id), contentHash: classified.contentHash, outcome: 'held',
+      details: { reasons: row.reasonCodes, group: row.approvalGroup ?? '', approvals: row.approvalsRequired },
+    });
+    return { errcode: 0, errmsg: 'ok', msgid: id, ...(classified.kind === 'oa.mass' ? { msg_id: id, msg_data_id: id } : {}), ...cgw, cgw_reasons: row.reasonCodes.split(' ') };
+  }
+  const outboxId = appended.outboxIds[0]?.id;
+  if (!outboxId) return { errcode: 0, errmsg: 'ok', ...cgw };
+  const delivered = await deliverOutbound(deps, outboxId, { inlineDeadlineMs: deps.config.inlineTimeoutMs });
+  if (delivered.state === 'delivered') return { ...delivered.response, errcode: 0, errmsg: String(delivered.response.errmsg ?? 'ok'), ...cgw, cgw_status: 'delivered' };
+  if (delivered.state === 'rejected') return { errcode: delivered.errcode, errmsg: delivered.errmsg, ...cgw, cgw_status: 'failed' };
+  // Tencent did not answer in time or asked for a retry: the gateway owns the retries now, so the app must not resend.
+  return { errcode: 0, errmsg: 'ok', ...cgw, cgw_status: 'queued' };
+}

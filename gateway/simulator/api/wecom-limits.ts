@@ -1,0 +1,46 @@
+/**
+ * Every WeCom number the simulated endpoints enforce (wecom.md §2–§4,
+ * limits-and-errors.md §2), overridable so tests reach the edges quickly.
+ */
+import { DEFAULT_MEMBER_RATE } from '../state/member-rate-limit';
+import { WELCOME_CODE_TTL_SECONDS } from '../state/welcome-codes';
+
+export interface WecomLimits {
+  tokenTtlSeconds: number;
+  /** Per corp and API → 45009. */
+  perApiPerMinute: number;
+  perApiPerHour: number;
+  /** message/send per app and member; the excess is dropped silently. */
+  memberPerMinute: number;
+  memberPerHour: number;
+  /** message/send text and markdown content. */
+  textMaxBytes: number;
+  touserMax: number;
+  topartyMax: number;
+  totagMax: number;
+  /** add_msg_template. */
+  externalUserMax: number;
+  chatIdMax: number;
+  attachmentsMax: number;
+  taskTextMaxBytes: number;
+  /** Mass messages one customer may receive per Beijing month; `undefined` = the month's number of days (current rule). */
+  customerMonthlyCap?: number;
+  welcomeCodeSeconds: number;
+}
+
+export const DEFAULT_WECOM_LIMITS: WecomLimits = {
+  tokenTtlSeconds: 7200,
+  perApiPerMinute: 10_000,
+  perApiPerHour: 150_000,
+  memberPerMinute: DEFAULT_MEMBER_RATE.perMinute,
+  memberPerHour: DEFAULT_MEMBER_RATE.perHour,
+  textMaxBytes: 2048,
+  touserMax: 1000,
+  topartyMax: 100,
+  totagMax: 100,
+  externalUserMax: 10_000,
+  chatIdMax: 2000,
+  attachmentsMax: 9,
+  taskTextMaxBytes: 4000,
+  welcomeCodeSeconds: WELCOME_CODE_TTL_SECONDS,
+};

@@ -1,0 +1,103 @@
+/**
+ * The WeCom half of the simulator: corps, their tokens, customers and welcome
+ * codes, served by a Koa app of its own (api/wecom-app.ts explains why).
+ */
+import type Koa from 'koa';
+import { unixSeconds, type Clock } from './clock';
+import type { Rng } from './random';
+import { createWecomApp } from './api/wecom-app';
+import type { WecomApiDeps } from './api/wecom-endpoint';
+import { DEFAULT_WECOM_LIMITS, type WecomLimits } from './api/wecom-limits';
+import type { CallCounter } from './state/call-counter';
+import type { CallLog } from './state/call-log';
+import type { FaultPlan } from './state/faults';
+import { MemberRateLimit } from './state/member-rate-limit';
+import type { MessageIds } from './state/message-ids';
+import type { ReceivedLog } from './state/received-log';
+import { WelcomeCodes } from './state/welcome-codes';
+import { assertCorpShape, EXTERNAL_USERID_PATTERN, newExternalUserId, type SimulatedCorp } from './state/wecom-corps';
+import { WecomTokenStore, type WecomTokenCheck } from './state/wecom-token-store';
+import { addExternalContactEvent } from './wecom-events';
+
+export interface WecomSideBase {
+  clock: Clock;
+  rng: Rng;
+  received: ReceivedLog;
+  counter: CallCounter;
+  ids: MessageIds;
+  faults: FaultPlan;
+  calls: CallLog;
+}
+
+/** What `addExternalContact` models: the contact, and the add_external_contact event with its WelcomeCode. */
+export interface NewExternalContact {
+  externalUserId: string;
+  welcomeCode: string;
+  /** The event's plaintext XML, as WeCom would push it to the corp's callback URL. */
+  xml: string;
+}
+
+/** WeCom state, app and the methods the simulator exposes for them. @throws Error for a malformed or repeated corp. */
+export function createWecomSide(base: WecomSideBase, corpList: readonly SimulatedCorp[], limitOverrides: Partial<WecomLimits> = {}) {
+  const limits: WecomLimits = { ...DEFAULT_WECOM_LIMITS, ...limitOverrides };
+  const corps = new Map<string, SimulatedCorp>();
+  const externalContacts = new Map<string, Set<string>>();
+  for (const corp of corpList) {
+    assertCorpShape(corp);
+    if (corps.has(corp.corpId)) throw new Error(`corp ${corp.corpId} is listed twice`);
+    corps.set(corp.corpId, corp);
+    externalContacts.set(corp.corpId, new Set(corp.externalContacts));
+  }
+  const tokens = new WecomTokenStore([...corps.values()], base.clock, base.rng, limits.tokenTtlSeconds);
+  const welcomeCodes = new WelcomeCodes(base.clock, base.rng, limits.welcomeCodeSeconds);
+  const deps: WecomApiDeps = {
+    clock: base.clock,
+    rng: base.rng,
+    corps,
+    externalContacts,
+    tokens,
+    counter: base.counter,
+    limits,
+    received: base.received,
+    memberRate: new MemberRateLimit({ perMinute: limits.memberPerMinute, perHour: limits.memberPerHour }),
+    welcomeCodes,
+    ids: base.ids,
+  };
+  const corpOf = (corpId: string): SimulatedCorp => {
+    const corp = corps.get(corpId);
+    if (!corp) throw new Error(`the simulator has no corp ${corpId}`);
+    return corp;
+  };
+
+  return {
+    app: createWecomApp(deps, base.faults, base.calls) as Koa,
+    corpIds: [...corps.keys()],
+    corp: corpOf,
+    checkWecomAccessToken: (token: string | undefined): WecomTokenCheck => tokens.check(token),
+    /** Customers of the corp, configured and added. */
+    externalContacts: (corpId: string): string[] => [...(externalContacts.get(corpOf(corpId).corpId) ?? [])],
+    /**
+     * A member and a customer become contacts: the customer joins the corp's
+     * customers and WeCom issues a WelcomeCode valid for 20 s.
+     * @throws Error when `userid` is not a member or the external id is malformed.
+     */
+    addExternalContact(corpId: string, userid: string, options: { externalUserId?: string; state?: string } = {}): NewExternalContact {
+      const corp = corpOf(corpId);
+      if (!corp.members.some((m) => m.toLowerCase() === userid.toLowerCase())) throw new Error(`${userid} is not a member of ${corpId}`);
+      const externalUserId = options.externalUserId ?? newExternalUserId(base.rng);
+      if (!EXTERNAL_USERID_PATTERN.test(externalUserId)) throw new Error('externalUserId must be wm/wo + 30 base64url');
+      externalContacts.get(corpId)?.add(externalUserId);
+      const welcomeCode = welcomeCodes.issue(corpId, userid, externalUserId);
+      const xml = addExternalContactEvent({
+        corpId,
+        userid,
+        externalUserId,
+        welcomeCode,
+        createTime: unixSeconds(base.clock),
+        ...(options.state !== undefined ? { state: options.state } : {}),
+      });
+      return { externalUserId, welcomeCode, xml };
+    },
+  };
+}
+
