@@ -49,6 +49,7 @@ import { deliverOutbound } from './outbound/deliver-outbound';
 import { notifyOutboxRow } from './outbound/notify-outbox-row';
 import { expireHeld } from './outbound/expire-held';
 import { windowObservation } from './outbound/window-trigger';
+import { screenPassiveReply } from './outbound/screen-reply';
 import type { OutboundDeps } from './outbound/outbound-deps';
 import { blindIndex } from './archive/crypto/blind-index';
 import { AppTokens } from './compat-api/app-tokens';
@@ -184,6 +185,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     logger,
   });
   outbound.policy = createPolicyGate({ prepared, contacts: outbound.contacts, messages: outbound.messages, subjectIndex, ownerGroup: (appId) => apps.get(appId)?.owners[0], now });
+  deps.screenReply = (input) => screenPassiveReply(outbound, input);
   deps.observeInbound = (event) => {
     const observation = windowObservation(event, subjectIndex(event.fromUserName));
     if (observation) outbound.contacts.observe(observation);

@@ -1,6 +1,8 @@
 /** What the inbound commands (acceptCallback, the forward worker) are given by the composition root. */
 import type { Logger } from 'pino';
 import type { ChatEvent } from '../../connectors/canonical/chat-event';
+import type { AppReply } from '../../connectors/wechat/callback/reply';
+import type { ReplyScreen } from '../outbound/screen-reply';
 import type { AccountConfig, AppConfig } from '../config/schema';
 import type { ArchiveWriter } from '../archive/writer';
 import type { ArchiveReader } from '../archive/reader';
@@ -24,6 +26,8 @@ export interface InboundDeps {
   outbox: OutboxStore;
   /** Ask the queue to run an outbox row now (or after `delayMs`); failures are left to the sweeper. */
   schedule(outboxId: string, attempts?: number, delayMs?: number): void;
+  /** Automatic policy on a validated passive reply (see outbound/screen-reply.ts); absent: every valid reply is returned. */
+  screenReply?(input: { app: AppConfig; accountId: string; reply: AppReply }): Promise<ReplyScreen>;
   /** Told about every newly archived inbound event (customer-service window and follow state); must not throw. */
   observeInbound?(event: ChatEvent): void;
   maxSkewSeconds: number;

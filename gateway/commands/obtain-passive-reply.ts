@@ -71,7 +71,26 @@ export async function obtainPassiveReply(deps: InboundDeps, input: PassiveReplyI
     await deps.outbox.markDone(input.outboxId, deps.now());
     return null;
   }
-  const replyXml = reply.xml;
+  let replyXml = reply.xml;
+  let decision: unknown = null;
+  if (deps.screenReply) {
+    let screened;
+    try {
+      screened = await deps.screenReply({ app: input.app, accountId: input.account.config.id, reply });
+    } catch (err) {
+      // Policy or archive unavailable: a reply that was not judged is not returned.
+      deps.logger.error({ err, eventId: input.eventId }, 'passive reply could not be screened; not returned to Tencent');
+      await deps.outbox.markDone(input.outboxId, deps.now());
+      return null;
+    }
+    if (screened.action === 'withheld') {
+      await deps.outbox.markDone(input.outboxId, deps.now());
+      deps.metrics.forwards.inc({ app: input.app.id, outcome: screened.outcome === 'hold' ? 'reply-held' : 'reply-denied' });
+      return null;
+    }
+    replyXml = screened.xml;
+    decision = screened.decision;
+  }
   try {
     await deps.archive.append({
       recordType: 'oa.reply',
@@ -79,7 +98,7 @@ export async function obtainPassiveReply(deps: InboundDeps, input: PassiveReplyI
       subject: input.openid,
       occurredAtMs: deps.now(),
       dedupeKey: `oa.reply|${input.eventId}`,
-      payload: { inboundRecordId: input.inboundRecordId, app: input.app.id, replyXml },
+      payload: { inboundRecordId: input.inboundRecordId, app: input.app.id, replyXml, decision },
       outbox: [],
     });
   } catch (err) {

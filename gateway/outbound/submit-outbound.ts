@@ -8,6 +8,7 @@
  */
 import type { AppConfig } from '../config/schema';
 import type { ClassifiedOutbound } from '../../connectors/canonical/classified-outbound';
+import type { Decision } from '../../connectors/canonical/decision';
 import type { OutboundMessage } from '../../connectors/canonical/outbound-message';
 import { OUTBOUND_MESSAGE_ENTITY, OUTBOUND_RECIPIENT_ENTITY, type OutboundMessageRow, type OutboundStatus } from '../db/entities';
 import { chunk } from '../db/chunk';
@@ -22,6 +23,8 @@ export interface SubmitInput {
   accountId: string;
   classified: ClassifiedOutbound;
   body: Record<string, unknown>;
+  /** A decision already made (a screened passive reply); the live policy decides otherwise. */
+  decision?: Decision;
 }
 
 /** What the compatible API answers the app: Tencent's JSON, plus the documented `cgw_*` extension fields. */
@@ -43,7 +46,7 @@ export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Pr
     id: String(id), kind: classified.kind, product: classified.product, accountId: input.accountId, appId: input.app.id,
     msgtype: classified.msgtype, recipients: classified.recipients, texts: classified.texts, body: input.body, contentHash: classified.contentHash, submittedAt: now,
   };
-  const decision = await deps.policy.decide(message);
+  const decision = input.decision ?? (await deps.policy.decide(message));
   const sendBody = decision.body ?? input.body;
   const status: OutboundStatus = decision.outcome === 'deny' ? 'denied' : decision.outcome === 'hold' ? 'held' : 'queued';
   const single = classified.recipients.length === 1 ? classified.recipients[0] : undefined;

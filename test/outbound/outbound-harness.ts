@@ -51,6 +51,8 @@ export interface OutboundHarnessOptions {
   /** Policy YAML to run instead of the bundled default. */
   policyYaml?: string;
   overlay?: Record<string, unknown>;
+  /** A second app, `bot`, that subscribes to the account and answers its pushes with passive replies. */
+  replier?: { credentials: ReturnType<typeof testAppCredentials>; url: string };
   /** Reuse database, data dir, simulator and ports (restart tests). */
   reuse?: { db: TestDatabase; dataDir: string; sim: TencentSimulator; account: SimulatedAccount; corp: SimulatedCorp; port: number; app: OutboundHarness['app']; listening: ListeningSimulator[] };
 }
@@ -93,7 +95,9 @@ export async function startOutboundHarness(options: OutboundHarnessOptions): Pro
       apps: [{
         id: APP_ID, credentials: { appId: app.appId, appSecret: app.appSecret, token: creds.token, encodingAESKey: creds.encodingAESKey },
         wecomCredentials: { corpId: app.corpId, corpSecret: app.corpSecret }, sends: [ACCOUNT_ID, CORP_ID], owners: ['crm-team'],
-      }],
+      }, ...(options.replier ? [{
+        id: 'bot', credentials: options.replier.credentials, callbackUrl: options.replier.url, mode: 'safe', subscribes: [ACCOUNT_ID], repliesFor: [ACCOUNT_ID], owners: ['bot-team'],
+      }] : [])],
       ...(options.overlay ?? {}),
     },
   });
