@@ -171,6 +171,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     keyStore,
     logger,
     now,
+    hooks: {
+      onTokenRefresh: (e) => metrics.upstreamTokenRefreshes.inc({ product: e.product, mode: e.mode, outcome: e.outcome }),
+      onApiError: (e) => metrics.upstreamApiErrors.inc({ product: e.product, label: e.label, retry: e.retry }),
+    },
   });
   const subjectIndex = (id: string): string => blindIndex(keyStore.indexKey(), 'subject', id);
   const outboundAudit = auditAdapter(audit);
@@ -181,6 +185,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     tencent: upstreamSender(upstream, config.accounts, config.corps),
     audit: outboundAudit,
     schedule: deps.schedule,
+    observe: {
+      submitted: (kind, status) => metrics.outboundMessages.inc({ kind, status }),
+      delivery: (kind, outcome) => metrics.outboundDeliveries.inc({ kind, outcome }),
+    },
     now,
     logger,
   });
@@ -213,6 +221,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       // Housekeeping that rides on the sweep: held messages past their expiry, tokens long expired.
       await expireHeld(outbound).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'expiring held messages failed; retried next sweep'));
       await appTokens.purgeExpired().catch(() => undefined);
+      await outbound.messages.count('held').then((n) => metrics.outboundHeld.set(n), () => undefined);
       return archiveStore.purgeExpiredNonces(nowMs);
     },
     onCounts: (c) => {

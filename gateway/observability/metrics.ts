@@ -12,6 +12,11 @@ export interface GatewayMetrics {
   outboxPending: Gauge;
   outboxFailed: Gauge;
   checkpoints: Counter<'outcome'>;
+  outboundMessages: Counter<'kind' | 'status'>;
+  outboundDeliveries: Counter<'kind' | 'outcome'>;
+  outboundHeld: Gauge;
+  upstreamTokenRefreshes: Counter<'product' | 'mode' | 'outcome'>;
+  upstreamApiErrors: Counter<'product' | 'label' | 'retry'>;
 }
 
 /** Build the registry and the gateway's metrics. */
@@ -29,5 +34,10 @@ export function createMetrics(): GatewayMetrics {
     outboxPending: new Gauge({ name: 'cgw_outbox_pending', help: 'Outbox rows not yet done', registers: [registry] }),
     outboxFailed: new Gauge({ name: 'cgw_outbox_failed', help: 'Outbox rows that exhausted their retries (need an operator)', registers: [registry] }),
     checkpoints: new Counter({ name: 'cgw_checkpoints_total', help: 'Signed chain checkpoints', labelNames: ['outcome'], registers: [registry] }),
+    outboundMessages: new Counter({ name: 'cgw_outbound_messages_total', help: 'Outbound messages submitted by internal apps, by kind and status after the policy decision', labelNames: ['kind', 'status'], registers: [registry] }),
+    outboundDeliveries: new Counter({ name: 'cgw_outbound_deliveries_total', help: 'Delivery attempts to Tencent by kind and outcome (delivered, failed, retry)', labelNames: ['kind', 'outcome'], registers: [registry] }),
+    outboundHeld: new Gauge({ name: 'cgw_outbound_held', help: 'Outbound messages waiting for approval', registers: [registry] }),
+    upstreamTokenRefreshes: new Counter({ name: 'cgw_upstream_token_refreshes_total', help: 'Access-token fetches from Tencent', labelNames: ['product', 'mode', 'outcome'], registers: [registry] }),
+    upstreamApiErrors: new Counter({ name: 'cgw_upstream_api_errors_total', help: 'Failed Tencent API calls by errcode or failure kind', labelNames: ['product', 'label', 'retry'], registers: [registry] }),
   };
 }

@@ -24,6 +24,7 @@ export interface OutboundParts {
   tencent: TencentSender;
   audit: OutboundAudit;
   schedule(outboxId: string, attempts?: number, delayMs?: number): void;
+  observe?: OutboundDeps['observe'];
   now(): number;
   logger: Logger;
 }
@@ -47,6 +48,7 @@ export function createOutbound(config: GatewayConfig, parts: OutboundParts): Out
     subjectIndex: (id) => blindIndex(parts.keyStore.indexKey(), 'subject', id),
     schedule: parts.schedule,
     config: config.outbound,
+    ...(parts.observe ? { observe: parts.observe } : {}),
     now: parts.now,
     logger: parts.logger,
   };

@@ -49,6 +49,7 @@ async function attemptDelivery(deps: OutboundDeps, outboxId: string): Promise<De
   const target = { product: submitted.message.product, accountId: msg.accountId, ...(submitted.secret ? { secret: submitted.secret } : {}) };
   const outcome = await deps.tencent.send(target, submitted.tencentPath, submitted.message.body, deps.config.claimMs / 2);
   const attempts = row.attempts + 1;
+  deps.observe?.delivery(msg.kind, outcome.ok ? 'delivered' : outcome.retry === 'never' || attempts >= deps.config.maxAttempts ? 'failed' : 'retry');
   if (outcome.ok) {
     await finish(deps, msg, outboxId, attempts, outcome, 'delivered');
     return { state: 'delivered', response: outcome.response };

@@ -32,6 +32,11 @@ export class OutboundMessageStore {
     );
   }
 
+  /** How many messages are in `status` (the held gauge). */
+  count(status: OutboundStatus): Promise<number> {
+    return this.gate.run(() => this.repo.countBy({ status }));
+  }
+
   /** Held messages whose expiry has passed. */
   dueForExpiry(nowMs: number, limit: number): Promise<OutboundMessageRow[]> {
     return this.gate.run(() => this.repo.find({ where: { status: 'held', expiresAt: LessThanOrEqual(nowMs) }, order: { expiresAt: 'ASC' }, take: limit }));

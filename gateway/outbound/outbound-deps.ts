@@ -23,6 +23,8 @@ export interface OutboundDeps {
   /** Ask the queue to run an outbox row (failures are left to the sweeper). */
   schedule(outboxId: string, attempts?: number, delayMs?: number): void;
   config: OutboundConfig;
+  /** Metric hooks (prom-client in the gateway); never given message content. */
+  observe?: { submitted(kind: string, status: string): void; delivery(kind: string, outcome: 'delivered' | 'failed' | 'retry'): void };
   now(): number;
   logger: Logger;
 }

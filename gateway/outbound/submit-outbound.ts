@@ -81,6 +81,7 @@ export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Pr
     },
   });
   const cgw = { cgw_msgid: String(id), cgw_status: status, cgw_policy_version: decision.policyVersion };
+  deps.observe?.submitted(classified.kind, status);
 
   if (status === 'denied') {
     const deny = decision.deny ?? { errcode: 48001, errmsg: 'policy denied' };

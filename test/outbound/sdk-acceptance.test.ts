@@ -122,4 +122,15 @@ describe.each(DATABASE_KINDS)('outbound through unmodified SDKs (%s)', (kind) =>
   it('keeps the app id it was configured with', () => {
     expect(h.config.apps[0]!.id).toBe(APP_ID);
   });
+
+  it('exports outbound metrics: submissions by kind and status, deliveries, upstream token fetches', async () => {
+    const text = await (await fetch(`${h.url}/metrics`)).text();
+    const value = (pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? 0);
+    expect(value(/^cgw_outbound_messages_total\{kind="oa.custom",status="queued"\} (\d+)/m)).toBeGreaterThanOrEqual(3);
+    expect(value(/^cgw_outbound_messages_total\{kind="oa.custom",status="held"\} (\d+)/m)).toBeGreaterThanOrEqual(3);
+    expect(value(/^cgw_outbound_messages_total\{kind="oa.custom",status="denied"\} (\d+)/m)).toBeGreaterThanOrEqual(3);
+    expect(value(/^cgw_outbound_deliveries_total\{kind="oa.custom",outcome="delivered"\} (\d+)/m)).toBeGreaterThanOrEqual(6);
+    expect(value(/^cgw_upstream_token_refreshes_total\{product="oa",mode="normal",outcome="new"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(text).not.toMatch(/access_token=|cgw[A-Za-z0-9_-]{100,}/);
+  });
 });
