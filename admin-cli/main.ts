@@ -11,6 +11,7 @@ import { policiesTestCommand } from './commands/policies-test';
 import { registerApprovalsCommands } from './commands/approvals';
 import { registerAuditCommands } from './commands/audit';
 import { registerPolicyEvalCommand } from './commands/policies-eval';
+import { registerAppsCommands } from './commands/apps';
 
 const program = new Command('cgw').description('wechat-compliance-gateway operator CLI').showHelpAfterError();
 
@@ -59,6 +60,7 @@ policies
 registerApprovalsCommands(program);
 registerAuditCommands(program);
 registerPolicyEvalCommand(program);
+registerAppsCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`cgw: ${(err as Error).message}\n`);

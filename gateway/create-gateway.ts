@@ -251,7 +251,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const admin = createAdminApi({
     config: config.admin,
     ...(config.admin.localToken.enabled ? { localToken: adminTokenFor(config) } : {}),
-    ports: adminPorts(outbound, config.accounts, config.corps),
+    ports: adminPorts(outbound, config.accounts, config.corps, appTokens),
     audit,
     verifyAudit: auditService.verify,
     logger,

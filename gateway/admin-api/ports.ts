@@ -79,9 +79,16 @@ export interface PolicyEvalPort {
   evaluate(request: PolicyEvalRequest): Promise<PolicyDecision>;
 }
 
+/** Internal apps' gateway credentials. */
+export interface AppsPort {
+  /** Revoke every live token of `appId` (on `accountId` only, when given); resolves with how many. @throws AdminError not_found (unknown app) */
+  revokeTokens(appId: string, accountId?: string): Promise<number>;
+}
+
 /** Every port the admin API needs. */
 export interface AdminPorts {
   approvals: ApprovalsPort;
   messages: MessagesPort;
   policy: PolicyEvalPort;
+  apps: AppsPort;
 }

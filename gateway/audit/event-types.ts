@@ -20,6 +20,7 @@ export const AUDIT_EVENT_TYPES = {
   'outbound.released': 'An approved outbound message was released for delivery',
   'outbound.rejected': 'A held outbound message was rejected and will never be delivered',
   'outbound.expired': 'A held outbound message expired before enough approvals',
+  'admin.app.tokens.revoke': "An admin revoked an internal app's gateway access tokens",
   'outbound.denied_at_release': 'An approved message was re-evaluated at release and the live policy denied it (consent withdrawn, window closed): never delivered',
 } as const;
 

@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'messages:read': ['it-admin', 'compliance-officer', 'compliance-supervisor', 'auditor'],
   'policy:eval': ['it-admin', 'compliance-officer', 'compliance-supervisor'],
   'audit:read': ['it-admin', 'compliance-supervisor', 'auditor'],
+  'apps:manage': ['it-admin'],
 } as const satisfies Record<string, readonly Role[]>;
 /** A permission an operation requires. */
 export type Permission = keyof typeof PERMISSIONS;

@@ -18,6 +18,7 @@ import { actOnMessage, type ApprovalAction } from './approve-message';
 import { ApprovalError } from './approval-errors';
 import type { OutboundDeps } from './outbound-deps';
 import type { SubmittedPayload } from './submitted-payload';
+import type { AppTokens } from '../compat-api/app-tokens';
 
 const iso = (ms: number | null): string => new Date(ms ?? 0).toISOString();
 
@@ -54,7 +55,7 @@ async function act(deps: OutboundDeps, id: string, actor: Actor, action: Approva
 }
 
 /** Build the admin API's ports. */
-export function adminPorts(deps: OutboundDeps, accounts: readonly AccountConfig[], corps: readonly CorpConfig[]): AdminPorts {
+export function adminPorts(deps: OutboundDeps, accounts: readonly AccountConfig[], corps: readonly CorpConfig[], tokens: Pick<AppTokens, 'revokeApp'>): AdminPorts {
   const held = async (id: string): Promise<{ msg: OutboundMessageRow; submitted: SubmittedPayload }> => {
     const msg = await deps.messages.get(messageId(id));
     if (!msg) throw new AdminError('not_found', `no outbound message ${id.slice(0, 32)}`);
@@ -113,6 +114,12 @@ export function adminPorts(deps: OutboundDeps, accounts: readonly AccountConfig[
           attempts: 0, ...(msg.tencentErrcode !== null && msg.tencentErrcode !== 0 ? { lastErrorCode: String(msg.tencentErrcode) } : {}),
           ...(msg.status === 'delivered' && msg.finishedAt !== null ? { deliveredAt: iso(msg.finishedAt) } : {}),
         } as MessageStatus;
+      },
+    },
+    apps: {
+      async revokeTokens(appId, accountId) {
+        if (!deps.apps.has(appId)) throw new AdminError('not_found', `no app ${appId.slice(0, 64)}`);
+        return tokens.revokeApp(appId, accountId);
       },
     },
     policy: {

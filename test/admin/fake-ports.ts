@@ -121,6 +121,13 @@ export function fakePorts(messages: FakeHeld[] = [], now: () => number = Date.no
         return status;
       },
     },
+    apps: {
+      async revokeTokens(appId) {
+        fail();
+        if (appId !== 'crm') throw new AdminError('not_found', `no app ${appId}`);
+        return 2;
+      },
+    },
     policy: {
       async evaluate(request) {
         fail();

@@ -9,6 +9,7 @@ import { ARCHIVE_RECORD_ENTITY, OUTBOUND_MESSAGE_ENTITY } from '../../gateway/db
 import { startOutboundHarness, type OutboundHarness } from './outbound-harness';
 import { AppTokens } from '../../gateway/compat-api/app-tokens';
 import { ConnectionGate } from '../../gateway/db/connection-gate';
+import { runCli } from '../../admin-cli/__tests__/run-cli';
 
 jest.setTimeout(60_000);
 
@@ -100,6 +101,21 @@ describe.each(DATABASE_KINDS)('Tencent-compatible API refuses bad input (%s)', (
     expect(await tokens.revokeApp('crm')).toBeGreaterThan(0);
     await expect(tokens.verify(fresh, 'test-oa', 'oa')).rejects.toMatchObject({ errcode: 40001 });
     token = await oaToken();
+  });
+
+  it('revokes an app\'s tokens through cgw apps revoke-tokens: the next call answers 40001, a new token works, and the revocation is audited', async () => {
+    const live = await oaToken();
+    const cli = await runCli(['apps', 'revoke-tokens', 'crm', '--json'], { CGW_ADMIN_URL: h.url, CGW_ADMIN_TOKEN: h.adminToken });
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ appId: 'crm' });
+    expect(JSON.parse(cli.stdout).revoked).toBeGreaterThanOrEqual(1);
+    expect((await call('/cgi-bin/message/custom/send', { token: live, body: text('oAbcdefghijklmnop') })).errcode).toBe(40001);
+    token = await oaToken();
+    expect((await call('/cgi-bin/message/custom/send', { body: text('oAbcdefghijklmnop') })).errcode).not.toBe(40001);
+    const audit = (await h.gateway.audit.list({ type: 'admin.app.tokens.revoke', order: 'desc', limit: 5 })).items;
+    expect(audit[0]).toMatchObject({ target: 'app:crm', outcome: 'success', actor: { subject: 'local-admin' } });
+    const unknown = await runCli(['apps', 'revoke-tokens', 'no-such-app'], { CGW_ADMIN_URL: h.url, CGW_ADMIN_TOKEN: h.adminToken });
+    expect(unknown.code).not.toBe(0);
   });
 
   it('answers a token of one account used on another path with 40001, and a WeCom token on an OA path likewise', async () => {

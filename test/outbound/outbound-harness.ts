@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../gateway/config/load-config';
 import type { GatewayConfig } from '../../gateway/config/schema';
-import { createGateway, type Gateway } from '../../gateway/create-gateway';
+import { createGateway, type Gateway, type GatewayOptions } from '../../gateway/create-gateway';
 import { createSimulatedAccount, type SimulatedAccount } from '../../gateway/simulator/accounts';
 import { createTencentSimulator, type ListeningSimulator, type TencentSimulator } from '../../gateway/simulator/simulator';
 import { createSimulatedCorp, type SimulatedCorp } from '../../gateway/simulator/state/wecom-corps';
@@ -53,6 +53,12 @@ export interface OutboundHarnessOptions {
   overlay?: Record<string, unknown>;
   /** A second app, `bot`, that subscribes to the account and answers its pushes with passive replies. */
   replier?: { credentials: ReturnType<typeof testAppCredentials>; url: string };
+  /** Fields added to the harness app's configuration (e.g. eventsUrl). */
+  appOverlay?: Record<string, unknown>;
+  /** More apps, configured as given. */
+  extraApps?: Record<string, unknown>[];
+  /** createGateway's options (the clock, SSO verification hooks). */
+  gatewayOptions?: GatewayOptions;
   /** Reuse database, data dir, simulator and ports (restart tests). */
   reuse?: { db: TestDatabase; dataDir: string; sim: TencentSimulator; account: SimulatedAccount; corp: SimulatedCorp; port: number; app: OutboundHarness['app']; listening: ListeningSimulator[] };
 }
@@ -94,14 +100,14 @@ export async function startOutboundHarness(options: OutboundHarnessOptions): Pro
       corps: [{ id: CORP_ID, corpId: corp.corpId, agents: corp.agents.map((a) => ({ agentId: a.agentId, secret: a.secret })), contactSecret: corp.contactSecret }],
       apps: [{
         id: APP_ID, credentials: { appId: app.appId, appSecret: app.appSecret, token: creds.token, encodingAESKey: creds.encodingAESKey },
-        wecomCredentials: { corpId: app.corpId, corpSecret: app.corpSecret }, sends: [ACCOUNT_ID, CORP_ID], owners: ['crm-team'],
-      }, ...(options.replier ? [{
+        wecomCredentials: { corpId: app.corpId, corpSecret: app.corpSecret }, sends: [ACCOUNT_ID, CORP_ID], owners: ['crm-team'], ...(options.appOverlay ?? {}),
+      }, ...(options.extraApps ?? []), ...(options.replier ? [{
         id: 'bot', credentials: options.replier.credentials, callbackUrl: options.replier.url, mode: 'safe', subscribes: [ACCOUNT_ID], repliesFor: [ACCOUNT_ID], owners: ['bot-team'],
       }] : [])],
       ...(options.overlay ?? {}),
     },
   });
-  const gateway = await createGateway(config);
+  const gateway = await createGateway(config, options.gatewayOptions);
   await gateway.listen(port);
   const url = `http://127.0.0.1:${port}`;
   let gatewayClosed = false;

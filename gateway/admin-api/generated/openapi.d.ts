@@ -104,6 +104,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/apps/{appId}/tokens/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke every live gateway access token of an internal app (optionally for one account); its SDK then fetches a new one with its credentials */
+        post: operations["revokeAppTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit-events": {
         parameters: {
             query?: never;
@@ -277,7 +296,7 @@ export interface components {
          * @description Registered audit event codes (gateway/audit/event-types.ts and docs/audit-event-types.md; a test keeps all three equal).
          * @enum {string}
          */
-        AuditEventType: "admin.auth.failed" | "admin.access.denied" | "admin.approval.list" | "admin.approval.view" | "admin.approval.approve" | "admin.approval.reject" | "admin.approval.comment" | "admin.message.status" | "admin.policy.eval" | "admin.audit.list" | "admin.audit.verify" | "api.auth.failed" | "outbound.held" | "outbound.released" | "outbound.rejected" | "outbound.expired" | "outbound.denied_at_release";
+        AuditEventType: "admin.auth.failed" | "admin.access.denied" | "admin.approval.list" | "admin.approval.view" | "admin.approval.approve" | "admin.approval.reject" | "admin.approval.comment" | "admin.message.status" | "admin.policy.eval" | "admin.audit.list" | "admin.audit.verify" | "api.auth.failed" | "outbound.held" | "outbound.released" | "outbound.rejected" | "outbound.expired" | "outbound.denied_at_release" | "admin.app.tokens.revoke";
         AuditFinding: {
             detail: string;
             eventId: string | null;
@@ -415,7 +434,7 @@ export interface components {
             text: string;
         };
         /** @enum {string} */
-        Permission: "whoami" | "approvals:read" | "approvals:decide" | "messages:read" | "policy:eval" | "audit:read";
+        Permission: "whoami" | "approvals:read" | "approvals:decide" | "messages:read" | "policy:eval" | "audit:read" | "apps:manage";
         /** @enum {string} */
         PiiDetector: "prcResidentId" | "bankCard" | "mobile" | "email";
         PolicyEvalRequest: {
@@ -466,6 +485,15 @@ export interface components {
         };
         RejectRequest: {
             reason: string;
+        };
+        RevokeTokensRequest: {
+            accountId?: components["schemas"]["Id"];
+        };
+        RevokeTokensResult: {
+            accountId?: components["schemas"]["Id"];
+            appId: components["schemas"]["Id"];
+            /** @description Live tokens revoked (they answer 40001 from now on, within the verification cache time of a few seconds) */
+            revoked: number;
         };
         /** @enum {string} */
         Role: "it-admin" | "compliance-officer" | "compliance-supervisor" | "auditor";
@@ -629,6 +657,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApprovalResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeAppTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RevokeTokensRequest"];
+            };
+        };
+        responses: {
+            /** @description How many tokens were revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokeTokensResult"];
                 };
             };
             default: components["responses"]["Problem"];

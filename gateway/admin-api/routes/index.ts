@@ -8,6 +8,7 @@ import { listAuditEventsHandler, verifyAuditHandler } from './audit';
 import { messageStatusHandler } from './messages';
 import { evaluatePolicyHandler } from './policy';
 import { whoamiHandler } from './whoami';
+import { revokeAppTokensHandler } from './apps';
 
 /** What the handlers call. */
 export interface HandlerDeps {
@@ -30,5 +31,6 @@ export function adminHandlers(deps: HandlerDeps): Handlers {
     evaluatePolicy: evaluatePolicyHandler(deps.ports.policy, deps.now),
     listAuditEvents: listAuditEventsHandler(deps.audit),
     verifyAuditLog: verifyAuditHandler(deps.verifyAudit),
+    revokeAppTokens: revokeAppTokensHandler(deps.ports.apps),
   };
 }
