@@ -51,8 +51,12 @@ async function attemptDelivery(deps: OutboundDeps, outboxId: string): Promise<De
   const attempts = row.attempts + 1;
   deps.observe?.delivery(msg.kind, outcome.ok ? 'delivered' : outcome.retry === 'never' || attempts >= deps.config.maxAttempts ? 'failed' : 'retry');
   if (outcome.ok) {
+    deps.logger.info({ msgid: msg.id, kind: msg.kind, attempts }, 'outbound message delivered');
     await finish(deps, msg, outboxId, attempts, outcome, 'delivered');
     return { state: 'delivered', response: outcome.response };
+  }
+  if (outcome.retry === 'never' || attempts >= deps.config.maxAttempts) {
+    deps.logger.warn({ msgid: msg.id, kind: msg.kind, attempts, errcode: outcome.errcode }, outcome.retry === 'never' ? 'Tencent refused the outbound message; not retried' : 'outbound message failed after its last attempt');
   }
   if (outcome.retry === 'never') {
     await finish(deps, msg, outboxId, attempts, outcome, 'failed');
@@ -63,6 +67,7 @@ async function attemptDelivery(deps: OutboundDeps, outboxId: string): Promise<De
     return { state: 'retrying' };
   }
   const delay = backoffMs(attempts, deps.config.backoffBaseMs, deps.config.backoffMaxMs);
+  deps.logger.warn({ msgid: msg.id, kind: msg.kind, attempts, errcode: outcome.errcode, delivered: outcome.delivered, retryInMs: delay }, 'outbound delivery not confirmed by Tencent; retrying');
   const later = deps.now();
   await deps.outbox.markAttemptFailed(outboxId, attempts, later + delay, `tencent errcode ${outcome.errcode ?? 'none'} (${outcome.delivered === 'unknown' ? 'outcome unknown' : 'not delivered'})`, false, later);
   deps.schedule(outboxId, attempts, delay);

@@ -82,6 +82,7 @@ export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Pr
   });
   const cgw = { cgw_msgid: String(id), cgw_status: status, cgw_policy_version: decision.policyVersion };
   deps.observe?.submitted(classified.kind, status);
+  deps.logger.info({ msgid: id, app: input.app.id, account: input.accountId, kind: classified.kind, status, reasons: row.reasonCodes, policyVersion: decision.policyVersion.slice(0, 12) }, 'outbound message accepted');
 
   if (status === 'denied') {
     const deny = decision.deny ?? { errcode: 48001, errmsg: 'policy denied' };

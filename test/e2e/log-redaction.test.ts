@@ -19,66 +19,12 @@ import * as pushes from '../../gateway/simulator/pushes';
 import { DATABASE_KINDS } from '../db';
 import { startHarness, testAppCredentials, type Harness } from '../gateway-harness';
 import { startCoWechatApp, type TestInternalApp } from '../internal-apps';
+import { captureStream, findLeaks, type Planted } from '../log-capture';
 import { expectRefusal, freshMsgId, queryString, rawRequest, sealedPush, signQuery, waitFor, type RawResponse, type SigningAccount } from './support';
 
 const SENTENCE = '请把我名下理财产品的赎回款转到尾号六六八八的账户';
 const PHONE = '13912345678';
 const REPLY_SENTENCE = '您好，专属客户经理稍后会致电确认赎回安排';
-
-/** Lines a pino logger wrote, as written. */
-function captureStream(): { lines: string[]; write(chunk: string): void } {
-  const lines: string[] = [];
-  return {
-    lines,
-    write(chunk: string) {
-      for (const line of chunk.split('\n')) if (line !== '') lines.push(line);
-    },
-  };
-}
-
-/** Every string inside a parsed JSON value (keys included), so escaped text (\uXXXX) is compared decoded. */
-function stringsIn(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => stringsIn(v, out));
-  else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      out.push(k);
-      stringsIn(v, out);
-    }
-  } else if (value !== null && value !== undefined) out.push(String(value));
-  return out;
-}
-
-interface Planted {
-  name: string;
-  value: string;
-  /** Also fail on any run of this many characters of the value (catches truncated or sliced leaks). */
-  window?: number;
-}
-
-/** The planted values found in the log lines, as `name in line N`. */
-function findLeaks(lines: readonly string[], planted: readonly Planted[]): string[] {
-  const hits: string[] = [];
-  lines.forEach((line, n) => {
-    let decoded: string;
-    try {
-      decoded = stringsIn(JSON.parse(line)).join('\n');
-    } catch {
-      decoded = '';
-    }
-    for (const p of planted) {
-      const w = Math.min(p.window ?? p.value.length, p.value.length);
-      for (let i = 0; i + w <= p.value.length; i++) {
-        const piece = p.value.slice(i, i + w);
-        if (line.includes(piece) || decoded.includes(piece)) {
-          hits.push(`${p.name} in line ${n + 1}`);
-          break;
-        }
-      }
-    }
-  });
-  return hits;
-}
 
 /** A front for an internal app that can be switched off (connections reset) and on again. */
 async function switchableFront(target: string): Promise<{ url: string; down: boolean; close(): Promise<void> }> {
