@@ -7,6 +7,8 @@ export const ARCHIVE_RECORD_TYPES = {
   'oa.reply': 'A passive reply from an internal app, returned to Tencent inside the callback answer',
   'oa.reply.late': 'A passive reply that arrived after the callback was answered; archived, never sent',
   'oa.api.read': 'A read an internal app made through the gateway (user info) and Tencent\'s answer, which carries PII',
+  'oa.media': 'A temporary media file an internal app uploaded through the gateway, stored once per account and content hash: the bytes, type, filename and sha256',
+  'oa.media.uploaded': 'Tencent\'s media_id for an uploaded media file, linking the media_id to its oa.media record and the uploading app',
   'outbound.submitted': 'An outbound message as an internal app submitted it, the body to send, and the policy decision',
   'outbound.approval': 'An approval, rejection or comment on a held message: who, when, the note, the content hash, and the re-evaluation at release',
   'outbound.delivery': 'Tencent\'s final answer to the delivery of an outbound message (delivered, or failed for good)',

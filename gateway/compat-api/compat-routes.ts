@@ -10,6 +10,7 @@ import type { CompatDeps } from './compat-deps';
 import { compatErrorMiddleware } from './compat-error-middleware';
 import { addTokenRoutes } from './token-routes';
 import { addSendRoutes } from './send-routes';
+import { addMediaUploadRoute } from './media-upload';
 import { CompatError } from './compat-error';
 
 /** One middleware for everything under /oa/ and /wecom/; other paths pass through. */
@@ -17,6 +18,7 @@ export function compatApi(deps: CompatDeps): Middleware {
   const router = new Router();
   addTokenRoutes(router, deps);
   addSendRoutes(router, deps);
+  addMediaUploadRoute(router, deps);
   const notAllowed: Middleware = (ctx) => {
     const shown = ctx.path.slice(0, 200).replace(/[^\x20-\x7e]/g, '?');
     throw new CompatError(48001, `${ctx.method} ${shown} is not on the gateway's allowlist and was not forwarded`);

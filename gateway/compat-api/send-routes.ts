@@ -17,7 +17,8 @@ import { readJsonBody } from './read-json-body';
 import { proxyRead, OA_READ_PATHS } from './proxy-read';
 import type { TokenOwner } from './app-tokens';
 
-async function authenticate(deps: CompatDeps, ctx: ParameterizedContext, accountId: string, product: 'oa' | 'wecom'): Promise<TokenOwner> {
+/** The owner of the request's gateway token; a refusal is an `api.auth.failed` audit line. @throws CompatError 41001/40014/42001/40001 (AppTokens.verify). */
+export async function authenticate(deps: CompatDeps, ctx: ParameterizedContext, accountId: string, product: 'oa' | 'wecom'): Promise<TokenOwner> {
   const token = typeof ctx.query.access_token === 'string' ? ctx.query.access_token : undefined;
   try {
     return await deps.tokens.verify(token, accountId, product);

@@ -44,13 +44,16 @@ function result(msg: OutboundMessageRow): ApprovalResult {
 }
 
 async function act(deps: OutboundDeps, id: string, actor: Actor, action: ApprovalAction, note?: string): Promise<ApprovalResult> {
+  const n = messageId(id);
   try {
-    return result(await actOnMessage(deps, messageId(id), { subject: actor.subject, groups: actor.groups, roles: actor.roles, via: actor.via }, action, note));
+    return result(await actOnMessage(deps, n, { subject: actor.subject, groups: actor.groups, roles: actor.roles, via: actor.via }, action, note));
   } catch (err) {
-    if (err instanceof ApprovalError) throw new AdminError(err.code, err.message);
     // Two requests of the same approver raced past the check; the unique key caught the second.
-    if (isUniqueViolation(err)) throw new AdminError('duplicate_approver', 'this approver already approved the message');
-    throw err;
+    const refused = err instanceof ApprovalError ? err : isUniqueViolation(err) ? new ApprovalError('duplicate_approver', 'this approver already approved the message') : null;
+    if (!refused) throw err;
+    // A refused attempt (self-approval, wrong group, twice) is review evidence too: its audit event names the content.
+    const msg = refused.code === 'not_found' ? null : await deps.messages.get(n).catch(() => null);
+    throw new AdminError(refused.code, refused.message, msg ? { contentHash: msg.contentHash } : {});
   }
 }
 
@@ -67,23 +70,26 @@ export function adminPorts(deps: OutboundDeps, accounts: readonly AccountConfig[
         const statuses: OutboundStatus[] | undefined = query.status === undefined ? undefined
           : query.status === 'pending' ? ['held'] : query.status === 'rejected' ? ['rejected', 'denied'] : query.status === 'expired' ? ['expired'] : ['approved', 'queued', 'delivered', 'failed'];
         const beforeId = query.cursor ? Number.parseInt(query.cursor, 36) : undefined;
+        // Only messages that were ever held belong in the approvals queue. Filtered in the query, not after
+        // it: a page of newer, never-held messages must not end the listing early.
         const rows = await deps.messages.list({
-          ...(statuses ? { statuses } : {}), ...(query.accountId ? { accountId: query.accountId } : {}), ...(query.appId ? { appId: query.appId } : {}),
+          ...(statuses ? { statuses } : {}), outcome: 'hold', ...(query.accountId ? { accountId: query.accountId } : {}), ...(query.appId ? { appId: query.appId } : {}),
           ...(beforeId !== undefined && Number.isSafeInteger(beforeId) ? { beforeId } : {}), limit: query.limit + 1,
         });
-        // Only messages that were ever held belong in the approvals queue.
-        const page = rows.filter((m) => m.outcome === 'hold').slice(0, query.limit);
+        const page = rows.slice(0, query.limit);
         return {
           items: page.map((m) => ({
             messageId: String(m.id), accountId: m.accountId, appId: m.appId, kind: m.kind as HeldMessage['kind'], msgtype: m.msgtype, status: approvalStatus(m.status),
             recipientsCount: m.recipientCount, contentHash: m.contentHash, reasons: (m.reasonCodes === '' ? [] : m.reasonCodes.split(' ')) as HeldMessage['decision']['reasons'][number]['code'][],
             approvalsCount: m.approvalsCount, requiredApprovals: m.approvalsRequired, submittedAt: iso(m.createdAt), expiresAt: iso(m.expiresAt),
           })) as Awaited<ReturnType<AdminPorts['approvals']['list']>>['items'],
-          nextCursor: rows.length > query.limit && page.length > 0 ? page[page.length - 1]!.id.toString(36) : null,
+          nextCursor: rows.length > query.limit ? page[page.length - 1]!.id.toString(36) : null,
         };
       },
       async get(id) {
         const { msg, submitted } = await held(id);
+        // Only messages that were held are approvals; /messages/{id} answers for every message.
+        if (msg.outcome !== 'hold') throw new AdminError('not_found', `no held outbound message ${id.slice(0, 32)}`);
         const actions = await deps.messages.actions(msg.id);
         const notes = await Promise.all(actions.map(async (a) => ((await deps.reader.open(a.recordId)).payload as { note?: string | null }).note ?? undefined));
         const entries = actions.map((a, i) => ({ a, note: notes[i] }));

@@ -17,7 +17,8 @@ export type ApprovalAction = 'approve' | 'reject' | 'comment';
 
 async function loadHeld(deps: OutboundDeps, messageId: number, action: ApprovalAction): Promise<OutboundMessageRow> {
   const msg = await deps.messages.get(messageId);
-  if (!msg) throw new ApprovalError('not_found', `no outbound message ${messageId}`);
+  // A message the policy let through (or denied) at submission was never up for approval.
+  if (!msg || msg.outcome !== 'hold') throw new ApprovalError('not_found', `no held outbound message ${messageId}`);
   if (action === 'comment') return msg;
   if (msg.status !== 'held') throw new ApprovalError('not_pending', `message ${messageId} is ${msg.status}, not held`);
   if (msg.expiresAt !== null && msg.expiresAt <= deps.now()) throw new ApprovalError('expired', `message ${messageId} expired awaiting approval`);
@@ -80,16 +81,17 @@ export async function actOnMessage(deps: OutboundDeps, messageId: number, actor:
     },
   });
   appended.outboxIds.forEach((o) => deps.schedule(o.id));
-  const auditType = action === 'approve' ? 'admin.approval.approve' : action === 'reject' ? 'admin.approval.reject' : 'admin.approval.comment';
-  await deps.audit.record({
-    type: auditType, actor: { subject: actor.subject, via: actor.via }, target: String(messageId), contentHash: msg.contentHash, outcome: nextStatus,
-    details: { approvals, required: msg.approvalsRequired, recordId: appended.recordId },
-  });
+  // The action itself (admin.approval.*) is audited once, by the admin API that received it; here only
+  // what it did to the message: released, denied at release, or rejected for good.
+  const actorOf = { subject: actor.subject, via: actor.via };
   if (releases) {
     await deps.audit.record({
-      type: nextStatus === 'approved' ? 'outbound.released' : 'outbound.denied_at_release', actor: { subject: actor.subject, via: actor.via }, target: String(messageId),
-      contentHash: msg.contentHash, outcome: nextStatus, details: { reasons: ((releaseDecision as { reasons?: { code: string }[] }).reasons ?? []).map((r) => r.code).join(' ') },
+      type: nextStatus === 'approved' ? 'outbound.released' : 'outbound.denied_at_release', actor: actorOf, target: String(messageId), contentHash: msg.contentHash, outcome: nextStatus,
+      details: { reasons: ((releaseDecision as { reasons?: { code: string }[] }).reasons ?? []).map((r) => r.code).join(' '), approvals, recordId: appended.recordId },
     });
+  }
+  if (action === 'reject') {
+    await deps.audit.record({ type: 'outbound.rejected', actor: actorOf, target: String(messageId), contentHash: msg.contentHash, outcome: nextStatus, details: { recordId: appended.recordId } });
   }
   return (await deps.messages.get(messageId)) ?? msg;
 }

@@ -16,12 +16,13 @@ export class OutboundMessageStore {
     return this.gate.run(() => this.repo.findOneBy({ id }));
   }
 
-  /** Messages by status (newest first), with keyset pagination on id. */
-  list(filter: { statuses?: OutboundStatus[]; accountId?: string; appId?: string; beforeId?: number; limit: number }): Promise<OutboundMessageRow[]> {
+  /** Messages by status and submission outcome (newest first), with keyset pagination on id. */
+  list(filter: { statuses?: OutboundStatus[]; outcome?: string; accountId?: string; appId?: string; beforeId?: number; limit: number }): Promise<OutboundMessageRow[]> {
     return this.gate.run(() =>
       this.repo.find({
         where: {
           ...(filter.statuses ? { status: In(filter.statuses) } : {}),
+          ...(filter.outcome ? { outcome: filter.outcome } : {}),
           ...(filter.accountId ? { accountId: filter.accountId } : {}),
           ...(filter.appId ? { appId: filter.appId } : {}),
           ...(filter.beforeId !== undefined ? { id: LessThanOrEqual(filter.beforeId - 1) } : {}),

@@ -52,7 +52,18 @@ export function createPolicyGate(deps: PolicyGateDeps): PolicyGate {
       };
       return evaluate(deps.prepared, context);
     },
+    windowClosesAt: (message) => windowEnd(deps, message),
   };
+}
+
+/** When the customer-service window of a single-recipient OA message closes (epoch ms), or null when no window applies or none is known. */
+async function windowEnd(deps: PolicyGateDeps, message: OutboundMessage): Promise<number | null> {
+  const table = deps.prepared.window?.table;
+  const only = message.recipients.length === 1 ? message.recipients[0] : undefined;
+  if (!table || !deps.prepared.window?.kinds.has(message.kind) || only?.type !== 'openid') return null;
+  const row = await deps.contacts.get(message.accountId, deps.subjectIndex(only.id));
+  const rule = row?.windowTrigger ? table[row.windowTrigger as WindowAction['trigger']] : undefined;
+  return row?.windowAt != null && rule ? row.windowAt + rule.validityMs : null;
 }
 
 async function windowView(deps: PolicyGateDeps, message: OutboundMessage): Promise<WindowView> {

@@ -1,12 +1,15 @@
 /** What the outbound commands need from the rest of the gateway, as interfaces the composition root fills. */
 import type { Decision } from '../../connectors/canonical/decision';
 import type { OutboundMessage } from '../../connectors/canonical/outbound-message';
+import type { MultipartFile } from '../../connectors/wechat/api/multipart';
 
 /** Builds the policy context for a message (consent, binding, window, usage) and evaluates the live policy. */
 export interface PolicyGate {
   readonly version: string;
   /** `atRelease`: re-evaluation of an approved message (its own recipients are not counted twice); `now`: evaluate as of that instant (dry-runs). */
   decide(message: OutboundMessage, options?: { atRelease?: boolean; now?: number }): Promise<Decision>;
+  /** When the message's customer-service window closes (a held message expires then), or null. */
+  windowClosesAt?(message: OutboundMessage): Promise<number | null>;
 }
 
 /** Tencent's answer to one delivery, classified at the connector edge. */
@@ -19,6 +22,8 @@ export interface TencentSender {
   send(target: TencentTarget, path: string, body: Record<string, unknown>, timeoutMs: number): Promise<TencentOutcome>;
   /** A read (GET with query parameters; the token is added). */
   get(target: TencentTarget, path: string, query: Record<string, string>, timeoutMs: number): Promise<TencentOutcome>;
+  /** One file as multipart/form-data (media uploads; the token is added), within the upstream client's own timeout. */
+  upload(target: TencentTarget, path: string, query: Record<string, string>, file: MultipartFile): Promise<TencentOutcome>;
 }
 
 /** Which account's (and, on WeCom, which secret's) token a call uses. */
@@ -30,7 +35,7 @@ export interface TencentTarget {
 
 /** Audit events the outbound workflow writes (no message text, no tokens). */
 export interface OutboundAuditEvent {
-  type: 'outbound.held' | 'outbound.released' | 'outbound.denied_at_release' | 'outbound.expired' | 'admin.approval.approve' | 'admin.approval.reject' | 'admin.approval.comment';
+  type: 'outbound.held' | 'outbound.released' | 'outbound.rejected' | 'outbound.denied_at_release' | 'outbound.expired';
   actor: { subject: string; via: string };
   target: string;
   contentHash?: string;

@@ -52,7 +52,9 @@ export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Pr
   const single = classified.recipients.length === 1 ? classified.recipients[0] : undefined;
   const windowSubject = classified.kind === 'oa.custom' && single ? deps.subjectIndex(single.id) : null;
   const ttlMs = decision.approval?.ttlMs ?? deps.config.heldTtlHours * 3_600_000;
-  const expiresAt = status === 'held' ? now + ttlMs : null;
+  // A held customer-service message cannot outlive its 48-hour window: Tencent would refuse it (45015).
+  const windowCloses = status === 'held' ? await deps.policy.windowClosesAt?.(message) : null;
+  const expiresAt = status === 'held' ? Math.min(now + ttlMs, windowCloses ?? Number.MAX_SAFE_INTEGER) : null;
   const payload: SubmittedPayload = {
     message: { ...message, body: sendBody }, requestBody: input.body, tencentPath: classified.tencentPath, decision,
     ...(classified.secret ? { secret: classified.secret } : {}),

@@ -45,5 +45,8 @@ export function upstreamSender(upstream: Upstream, accounts: readonly AccountCon
     async get(target, path, query) {
       return outcome(await upstream.callTencent(key(target), { method: 'GET', path, query }));
     },
+    async upload(target, path, query, file) {
+      return outcome(await upstream.callTencent(key(target), { method: 'POST', path, query, multipart: file }));
+    },
   };
 }
