@@ -109,6 +109,17 @@ describe.each(DATABASE_KINDS)('outbound through unmodified SDKs (%s)', (kind) =>
     expect(await h.gateway.outbound.messages.actions(Number(msgid))).toHaveLength(2);
   });
 
+  it('sends a subscription notice (bizsend) the follower accepted, which Tencent receives exactly once', async () => {
+    const openid = await h.followerWhoWrote();
+    h.sim.registerSubscribeTemplate(h.account.appId, 'sub-tpl-1', ['thing1']);
+    h.sim.grantSubscription(h.account.appId, openid, 'sub-tpl-1');
+    const { access_token: token } = (await (await fetch(`${h.oaBase}/cgi-bin/token?grant_type=client_credential&appid=${h.app.appId}&secret=${h.app.appSecret}`)).json()) as { access_token: string };
+    const marker = `bizsend-${kind}`;
+    const sent = await fetch(`${h.oaBase}/cgi-bin/message/subscribe/bizsend?access_token=${token}`, { method: 'POST', body: JSON.stringify({ touser: openid, template_id: 'sub-tpl-1', data: { thing1: { value: `预约已确认 ${marker}` } } }) });
+    expect(await sent.json()).toMatchObject({ errcode: 0, cgw_status: 'delivered' });
+    expect(h.sim.received({ path: '/cgi-bin/message/subscribe/bizsend' }).filter((m) => JSON.stringify(m.body).includes(marker))).toHaveLength(1);
+  });
+
   it('sends a WeCom app message through node-easywechat Work that WeCom receives exactly once', async () => {
     const work = wecomSdk(h.wecomBase, h.app.corpId, h.app.corpSecret);
     const marker = `wecom-${kind}`;
