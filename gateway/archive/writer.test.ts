@@ -140,6 +140,48 @@ describeEachDatabase('ArchiveWriter', (db) => {
     await reopened.destroy();
     await broken.drop();
   });
+
+  describe('appendAll', () => {
+    const marker = (id: string) => ({ tokenHash: id.padEnd(64, '0'), appId: 'ingest', accountId: 'corp', product: 'wecom', issuedAt: 0, expiresAt: 0, revokedAt: null });
+    const group = (from: number, n: number) => Array.from({ length: n }, (_, k) => entry(10_000 + from + k, { outbox: [] }));
+
+    it('commits every entry and the group effect in one transaction, in order, on one chain', async () => {
+      const results = await writer.appendAll(group(0, 300), async (tx) => tx.insert('AppToken', marker('aa01')));
+      expect(results).toHaveLength(300);
+      expect(results.every((r) => !r.duplicate)).toBe(true);
+      const rows = await db.dataSource.getRepository<{ id: string; shard: number; shardSeq: number }>(ARCHIVE_RECORD_ENTITY).findBy(results.map((r) => ({ id: r.recordId })));
+      expect(new Set(rows.map((r) => r.shard)).size).toBe(1);
+      const bySeq = new Map(rows.map((r) => [r.id, r.shardSeq]));
+      const seqs = results.map((r) => bySeq.get(r.recordId)!);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(await db.dataSource.getRepository('AppToken').countBy({ appId: 'ingest' })).toBe(1);
+    });
+
+    it('writes nothing when the group effect throws', async () => {
+      const before = await count(ARCHIVE_RECORD_ENTITY);
+      await expect(writer.appendAll(group(1000, 5), async () => {
+        throw new Error('checkpoint moved elsewhere');
+      })).rejects.toThrow('checkpoint moved elsewhere');
+      expect(await count(ARCHIVE_RECORD_ENTITY)).toBe(before);
+    });
+
+    it('answers a re-run as duplicates and still runs the group effect', async () => {
+      const first = await writer.appendAll(group(2000, 3));
+      const again = await writer.appendAll(group(2000, 3), async (tx) => tx.insert('AppToken', marker('aa02')));
+      expect(again.map((r) => r.duplicate)).toEqual([true, true, true]);
+      expect(again.map((r) => r.recordId)).toEqual(first.map((r) => r.recordId));
+      expect(await db.dataSource.getRepository('AppToken').countBy({ tokenHash: marker('aa02').tokenHash })).toBe(1);
+    });
+
+    it('keeps concurrent single appends and groups apart, and the archive still verifies', async () => {
+      const singles = Promise.all(Array.from({ length: 50 }, (_, k) => writer.append(entry(20_000 + k))));
+      const groups = Promise.all([writer.appendAll(group(3000, 40)), writer.appendAll(group(4000, 40))]);
+      await Promise.all([singles, groups]);
+      const report = await verifyArchive(db.dataSource, { trustedCaPem: pki.ca.certPem });
+      expect(report.chainFindings).toEqual([]);
+      expect(report.records).toBe(await count(ARCHIVE_RECORD_ENTITY));
+    });
+  });
 });
 
 describe('ArchiveWriter replicas [postgres]', () => {

@@ -16,7 +16,7 @@ import { recordAad, sealRecord } from './crypto/envelope';
 import { blindIndex, timeBucket } from './crypto/blind-index';
 import { genesisHash, recordHash } from './crypto/chain';
 import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from './store';
-import type { AppendResult, ArchiveEntry, StoredRecord } from './types';
+import type { AppendResult, ArchiveEntry, EffectTransaction, StoredRecord } from './types';
 
 /** The callback's nonce was seen before with a different body: a replay. */
 export class NonceReplayError extends Error {
@@ -37,6 +37,8 @@ export class ArchiveBusyError extends Error {
 interface Pending {
   record: Omit<StoredRecord, 'shard' | 'shardSeq' | 'prevHash' | 'recordHash'>;
   entry: ArchiveEntry;
+  /** On the first entry of an appendAll group: how many entries commit together, and the group's own effects. */
+  group?: { size: number; effects?: (tx: EffectTransaction) => Promise<void> };
   eventId: string;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
@@ -81,6 +83,40 @@ export class ArchiveWriter {
     const record = this.prepare(entry);
     return new Promise<AppendResult>((resolve, reject) => {
       this.pending.push({ record, entry, eventId: eventIdFor(record.dedupeBidx), resolve, reject });
+      this.schedulePump();
+    });
+  }
+
+  /**
+   * Archive `entries` in ONE transaction, in order, then run `effects` in it
+   * (e.g. advance an ingestion checkpoint past exactly these records): all
+   * commit or none does. Entries whose dedupe key exists are answered as
+   * duplicates (a re-run after a crash), and `effects` still runs.
+   * @throws the database's error or the effect's (nothing was written)
+   */
+  appendAll(entries: readonly ArchiveEntry[], effects?: (tx: EffectTransaction) => Promise<void>): Promise<AppendResult[]> {
+    if (this.closed) return Promise.reject(new Error('archive writer is closed'));
+    if (entries.length === 0) return Promise.resolve([]);
+    if (entries.some((e) => e.nonce || e.exclusive)) return Promise.reject(new Error('appendAll entries carry neither nonces nor exclusive'));
+    const prepared = entries.map((entry) => ({ entry, record: this.prepare(entry) }));
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      const results: AppendResult[] = new Array(entries.length);
+      let left = entries.length;
+      let failed = false;
+      prepared.forEach(({ entry, record }, i) => {
+        this.pending.push({
+          record, entry, eventId: eventIdFor(record.dedupeBidx),
+          ...(i === 0 ? { group: { size: entries.length, ...(effects ? { effects } : {}) } } : {}),
+          resolve: (r) => {
+            results[i] = r;
+            if (--left === 0 && !failed) resolve(results);
+          },
+          reject: (e) => {
+            if (!failed) reject(e);
+            failed = true;
+          },
+        });
+      });
       this.schedulePump();
     });
   }
@@ -145,9 +181,11 @@ export class ArchiveWriter {
 
   // An exclusive entry commits alone; a batch stops before the next one.
   private batchLength(): number {
+    const first = this.pending[0]!;
+    if (first.group) return first.group.size;
+    if (first.entry.exclusive) return 1;
     const limit = Math.min(this.opts.maxBatch, this.pending.length);
-    if (this.pending[0]!.entry.exclusive) return 1;
-    for (let i = 1; i < limit; i++) if (this.pending[i]!.entry.exclusive) return i;
+    for (let i = 1; i < limit; i++) if (this.pending[i]!.entry.exclusive || this.pending[i]!.group) return i;
     return limit;
   }
 
@@ -236,6 +274,11 @@ export class ArchiveWriter {
         const result = results[i];
         if (p.entry.effects && result && !(result instanceof Error) && !result.duplicate) await p.entry.effects(tx, result.recordId);
       }
+    }
+    // A group's effects run even when every record was a duplicate: a re-run must still move its checkpoint.
+    const groupEffects = batch[0]?.group?.effects;
+    if (groupEffects) await groupEffects(tx);
+    if (records.length > 0) {
       await tx.setChainHead(shard, seq, hash, now);
     }
     return results;
