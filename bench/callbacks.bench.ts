@@ -11,14 +11,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
 import { stringify } from 'yaml';
 import { writeFileSync } from 'node:fs';
 import { createSimulatedAccount } from '../gateway/simulator/accounts';
-import { createDataSource, runMigrations, type DatabaseConfig } from '../gateway/db/data-source';
+import { createDataSource } from '../gateway/db/data-source';
 import { ARCHIVE_RECORD_ENTITY } from '../gateway/db/entities';
 import { buildSignedPushes, type SignedPush } from './signed-pushes';
 import { startServerProcess, type ServerProcess } from './child';
+import { freshDatabase } from './fresh-database';
 import { freePort } from '../test/faults/gateway-child';
 
 export interface CallbackBenchResult {
@@ -39,8 +39,6 @@ export interface CallbackBenchOptions {
   durationSeconds: number;
   connections: number;
 }
-
-const PG_ADMIN = process.env.CGW_BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function load(port: number, pushes: SignedPush[], opts: CallbackBenchOptions): Promise<autocannon.Result> {
   let next = 0;
@@ -70,36 +68,6 @@ function summarise(target: string, r: autocannon.Result, server: ServerProcess):
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     peakRssMb: server.peakRssMb(),
-  };
-}
-
-async function freshDatabase(kind: 'sqlite' | 'postgres', dir: string): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const config: DatabaseConfig = { type: 'sqlite', path: join(dir, 'bench.db') };
-    const ds = await createDataSource(config).initialize();
-    await runMigrations(ds);
-    await ds.destroy();
-    return { config, drop: async () => undefined };
-  }
-  const name = `cgw_bench_${Date.now()}`;
-  const admin = new Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  const config: DatabaseConfig = { type: 'postgres', url: url.toString(), poolSize: 20 };
-  const ds = await createDataSource(config).initialize();
-  await runMigrations(ds);
-  await ds.destroy();
-  return {
-    config,
-    drop: async () => {
-      const a = new Client({ connectionString: PG_ADMIN });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
   };
 }
 

@@ -9,14 +9,22 @@ export interface ServerProcess {
   pid: number;
   /** Peak resident set size so far (VmHWM), MiB, summed over the process and its worker processes. */
   peakRssMb(): number;
+  /** CPU time (user + system) the process has used so far, ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
 const ROOT = join(__dirname, '..');
 
-/** Start `node --import tsx <entry> ...args` and wait for its port line. */
-export async function startServerProcess(entry: string, args: string[] = []): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+/** CPU time (user + system) of a live process, ms, from /proc (clock ticks of 10 ms). */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Start `node [...nodeArgs] --import tsx <entry> ...args` and wait for its port line. */
+export async function startServerProcess(entry: string, args: string[] = [], nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, entry), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
@@ -30,6 +38,7 @@ export async function startServerProcess(entry: string, args: string[] = []): Pr
       const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
       return Math.round([String(child.pid), ...children].reduce((kb, pid) => kb + hwm(pid), 0) / 1024);
     },
+    cpuMs: () => processCpuMs(child.pid!),
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15000);

@@ -5,7 +5,7 @@
  * in one transaction. Retries only what Tencent says was not delivered (-1,
  * 45009, 5xx) or left unknown (timeout); never what it accepted or refused.
  */
-import { OA_CONTACT_ENTITY, OUTBOUND_MESSAGE_ENTITY, OUTBOX_ENTITY, type OaContactRow, type OutboundMessageRow } from '../db/entities';
+import { OA_CONTACT_ENTITY, OUTBOUND_MESSAGE_ENTITY, OUTBOX_ENTITY, type OutboundMessageRow } from '../db/entities';
 import { backoffMs } from '../outbox/outbox-store';
 import type { OutboundDeps } from './outbound-deps';
 import type { TencentOutcome } from './ports';
@@ -45,7 +45,8 @@ async function attemptDelivery(deps: OutboundDeps, outboxId: string): Promise<De
     await deps.outbox.markDone(outboxId, now);
     return { state: 'skipped' };
   }
-  const submitted = (await deps.reader.open(msg.recordId)).payload as unknown as SubmittedPayload;
+  // A deliver row written at submission points at the submitted record itself: do not load and decrypt it twice.
+  const submitted = (msg.recordId === row.recordId ? trigger : await deps.reader.open(msg.recordId)).payload as unknown as SubmittedPayload;
   const target = { product: submitted.message.product, accountId: msg.accountId, ...(submitted.secret ? { secret: submitted.secret } : {}) };
   const outcome = await deps.tencent.send(target, submitted.tencentPath, submitted.message.body, deps.config.claimMs / 2);
   const attempts = row.attempts + 1;
@@ -94,8 +95,8 @@ async function finish(deps: OutboundDeps, msg: OutboundMessageRow, outboxId: str
       await tx.update(OUTBOUND_MESSAGE_ENTITY, { id: msg.id, status: msg.status }, { status, tencentMsgid, tencentErrcode: errcode, updatedAt: now, finishedAt: now });
       await tx.update(OUTBOX_ENTITY, { id: outboxId, status: 'pending' }, { status: status === 'delivered' ? 'done' : 'failed', attempts, doneAt: now, updatedAt: now, lastError: status === 'failed' ? `tencent errcode ${errcode}` : null });
       if (status === 'delivered' && msg.kind === 'oa.custom' && msg.windowSubjectBidx) {
-        const contact = await tx.findOne<OaContactRow>(OA_CONTACT_ENTITY, { accountId: msg.accountId, openidBidx: msg.windowSubjectBidx });
-        if (contact) await tx.update(OA_CONTACT_ENTITY, { accountId: msg.accountId, openidBidx: msg.windowSubjectBidx }, { sentSince: contact.sentSince + 1, updatedAt: now });
+        // Incremented in SQL, not read-then-written: two deliveries to one follower in concurrent transactions must both count.
+        await tx.update(OA_CONTACT_ENTITY, { accountId: msg.accountId, openidBidx: msg.windowSubjectBidx }, { sentSince: () => 'sent_since + 1', updatedAt: now });
       }
     },
   }).then((r) => r.outboxIds.forEach((o) => deps.schedule(o.id)));
