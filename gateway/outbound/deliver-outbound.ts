@@ -17,9 +17,18 @@ export type DeliveryState =
   | { state: 'retrying' }
   | { state: 'skipped' };
 
-/** Deliver the message behind outbox row `outboxId`. With `inlineDeadlineMs`, resolve by then with `retrying` while the attempt goes on. */
-export async function deliverOutbound(deps: OutboundDeps, outboxId: string, options: { inlineDeadlineMs?: number } = {}): Promise<DeliveryState> {
-  const attempt = attemptDelivery(deps, outboxId);
+/** What the submitting request already holds, so its inline delivery does not read it back from the database. */
+export interface KnownDelivery {
+  msg: OutboundMessageRow;
+  submitted: SubmittedPayload;
+}
+
+/**
+ * Deliver the message behind outbox row `outboxId`. With `inlineDeadlineMs`, resolve by then with `retrying` while the attempt goes on.
+ * `known` (the submitting request's own row and payload) skips reading them back; the claim still guards against a second deliverer.
+ */
+export async function deliverOutbound(deps: OutboundDeps, outboxId: string, options: { inlineDeadlineMs?: number; known?: KnownDelivery } = {}): Promise<DeliveryState> {
+  const attempt = options.known ? attemptKnown(deps, outboxId, options.known) : attemptDelivery(deps, outboxId);
   if (options.inlineDeadlineMs === undefined) return attempt;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<DeliveryState>((resolve) => {
@@ -47,9 +56,19 @@ async function attemptDelivery(deps: OutboundDeps, outboxId: string): Promise<De
   }
   // A deliver row written at submission points at the submitted record itself: do not load and decrypt it twice.
   const submitted = (msg.recordId === row.recordId ? trigger : await deps.reader.open(msg.recordId)).payload as unknown as SubmittedPayload;
+  return sendAndRecord(deps, outboxId, row.attempts, msg, submitted);
+}
+
+// The inline attempt right after submission: the row is new (0 attempts) and its content is in hand.
+async function attemptKnown(deps: OutboundDeps, outboxId: string, known: KnownDelivery): Promise<DeliveryState> {
+  if (!(await deps.outbox.claim(outboxId, deps.now(), deps.config.claimMs))) return { state: 'skipped' };
+  return sendAndRecord(deps, outboxId, 0, known.msg, known.submitted);
+}
+
+async function sendAndRecord(deps: OutboundDeps, outboxId: string, priorAttempts: number, msg: OutboundMessageRow, submitted: SubmittedPayload): Promise<DeliveryState> {
   const target = { product: submitted.message.product, accountId: msg.accountId, ...(submitted.secret ? { secret: submitted.secret } : {}) };
   const outcome = await deps.tencent.send(target, submitted.tencentPath, submitted.message.body, deps.config.claimMs / 2);
-  const attempts = row.attempts + 1;
+  const attempts = priorAttempts + 1;
   deps.observe?.delivery(msg.kind, outcome.ok ? 'delivered' : outcome.retry === 'never' || attempts >= deps.config.maxAttempts ? 'failed' : 'retry');
   if (outcome.ok) {
     deps.logger.info({ msgid: msg.id, kind: msg.kind, attempts }, 'outbound message delivered');
@@ -90,7 +109,8 @@ async function finish(deps: OutboundDeps, msg: OutboundMessageRow, outboxId: str
     dedupeKey: `outbound.delivery|${msg.id}`,
     payload: { messageId: String(msg.id), status, attempts, ...(outcome.ok ? { response: outcome.response } : { errcode: outcome.errcode, errmsg: outcome.errmsg, delivered: outcome.delivered }) },
     outbox: notify ? [{ kind: 'notify', target: msg.appId }] : [],
-    exclusive: true,
+    // Group-committed with other records: these effects are compare-and-set updates that change nothing when
+    // the state moved on, and never throw for business reasons, so they can share a transaction.
     effects: async (tx) => {
       await tx.update(OUTBOUND_MESSAGE_ENTITY, { id: msg.id, status: msg.status }, { status, tencentMsgid, tencentErrcode: errcode, updatedAt: now, finishedAt: now });
       await tx.update(OUTBOX_ENTITY, { id: outboxId, status: 'pending' }, { status: status === 'delivered' ? 'done' : 'failed', attempts, doneAt: now, updatedAt: now, lastError: status === 'failed' ? `tencent errcode ${errcode}` : null });

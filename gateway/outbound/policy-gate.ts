@@ -12,6 +12,7 @@ import { evaluate } from '../../policies/evaluate';
 import type { ContactStore } from './contact-store';
 import type { OutboundMessageStore } from './message-store';
 import type { PolicyGate } from './ports';
+import { UsageCounts } from './usage-counts';
 
 const DAY_MS = 86_400_000;
 
@@ -22,10 +23,13 @@ export interface PolicyGateDeps {
   subjectIndex(id: string): string;
   ownerGroup(appId: string): string | undefined;
   now(): number;
+  /** How long an app's quota counts are trusted before re-reading them (default 2 s). */
+  usageRefreshMs?: number;
 }
 
 /** A PolicyGate over the prepared policy and the gateway's stores. */
 export function createPolicyGate(deps: PolicyGateDeps): PolicyGate {
+  const usage = new UsageCounts(deps.messages, { refreshMs: deps.usageRefreshMs ?? 2000 });
   return {
     version: deps.prepared.version,
     async decide(message: OutboundMessage, options = {}): Promise<Decision> {
@@ -34,8 +38,8 @@ export function createPolicyGate(deps: PolicyGateDeps): PolicyGate {
       const excludeId = options.atRelease ? Number(message.id) : -1;
       const [window, appSentToday, appSentThisMinute, sameContent] = await Promise.all([
         needs.window ? windowView(deps, message) : Promise.resolve(undefined),
-        needs.quota ? deps.messages.countForApp(message.appId, startOfChinaDay(now), [...needs.quota.kinds]) : Promise.resolve(0),
-        needs.quota ? deps.messages.countForApp(message.appId, now - 60_000, [...needs.quota.kinds]) : Promise.resolve(0),
+        needs.quota ? usage.count(message.appId, needs.quota.kinds, 'day', startOfChinaDay(now), now) : Promise.resolve(0),
+        needs.quota ? usage.count(message.appId, needs.quota.kinds, 'minute', now - 60_000, now) : Promise.resolve(0),
         needs.finra && deps.prepared.finra ? deps.messages.distinctRecipients(message.contentHash, now - deps.prepared.finra.windowDays * DAY_MS, excludeId) : Promise.resolve(0),
       ]);
       // At release the message itself is already counted in the app's usage: do not charge it twice.
@@ -50,7 +54,9 @@ export function createPolicyGate(deps: PolicyGateDeps): PolicyGate {
         usage: { appSentToday: Math.max(0, appSentToday - own), appSentThisMinute: Math.max(0, appSentThisMinute - own), sameContentRetailRecipients: sameContent },
         requester: { appId: message.appId, ...(owner ? { ownerGroup: owner } : {}) },
       };
-      return evaluate(deps.prepared, context);
+      const decision = evaluate(deps.prepared, context);
+      if (decision.outcome !== 'deny' && !options.atRelease && !options.now) usage.note(message.appId, message.kind);
+      return decision;
     },
     windowClosesAt: (message) => windowEnd(deps, message),
   };

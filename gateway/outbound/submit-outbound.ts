@@ -99,7 +99,7 @@ export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Pr
   }
   const outboxId = appended.outboxIds[0]?.id;
   if (!outboxId) return { errcode: 0, errmsg: 'ok', ...cgw };
-  const delivered = await deliverOutbound(deps, outboxId, { inlineDeadlineMs: deps.config.inlineTimeoutMs });
+  const delivered = await deliverOutbound(deps, outboxId, { inlineDeadlineMs: deps.config.inlineTimeoutMs, known: { msg: { ...row, recordId: appended.recordId }, submitted: payload } });
   if (delivered.state === 'delivered') return { ...delivered.response, errcode: 0, errmsg: String(delivered.response.errmsg ?? 'ok'), ...cgw, cgw_status: 'delivered' };
   if (delivered.state === 'rejected') return { errcode: delivered.errcode, errmsg: delivered.errmsg, ...cgw, cgw_status: 'failed' };
   // Tencent did not answer in time or asked for a retry: the gateway owns the retries now, so the app must not resend.
