@@ -12,6 +12,7 @@ import { registerApprovalsCommands } from './commands/approvals';
 import { registerAuditCommands } from './commands/audit';
 import { registerPolicyEvalCommand } from './commands/policies-eval';
 import { registerAppsCommands } from './commands/apps';
+import { msgauditStatusCommand } from './commands/msgaudit-status';
 
 const program = new Command('cgw').description('wechat-compliance-gateway operator CLI').showHelpAfterError();
 
@@ -45,6 +46,17 @@ program
   .option('--json', 'print a JSON summary on stdout (progress still goes to stderr)')
   .action(async (opts: { config?: string; db?: string; pki?: string; json?: boolean }) => {
     process.exitCode = await archiveVerifyCommand(opts);
+  });
+
+program
+  .command('msgaudit')
+  .description('WeCom chat-archive ingestion')
+  .command('status')
+  .description('per corp: last archived seq, last pull, lag, time left before Tencent\'s retention horizon, undecryptable records, why a puller stopped (reads the database directly)')
+  .option('-c, --config <file>', 'YAML configuration file (default: $CGW_CONFIG)')
+  .option('--json', 'print JSON on stdout')
+  .action(async (opts: { config?: string; json?: boolean }) => {
+    process.exitCode = await msgauditStatusCommand(opts);
   });
 
 const policies = program.command('policies').description('the outbound policy engine');

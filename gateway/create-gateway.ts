@@ -54,6 +54,7 @@ import type { OutboundDeps } from './outbound/outbound-deps';
 import { blindIndex } from './archive/crypto/blind-index';
 import { AppTokens } from './compat-api/app-tokens';
 import { compatApi } from './compat-api/compat-routes';
+import { createMsgaudit, type Msgaudit } from './msgaudit/create-msgaudit';
 
 /** The policy the gateway runs when the configuration names none. */
 export const DEFAULT_POLICY_FILE = join(__dirname, '..', 'policies', 'default-policy.yaml');
@@ -89,6 +90,8 @@ export interface Gateway {
   audit: AuditLog;
   upstream: Upstream;
   appTokens: AppTokens;
+  /** WeCom chat-archive ingestion (pullers of the corps with a msgaudit block); `wakeUp(corp)` is what msgaudit_notify calls. */
+  msgaudit: Msgaudit;
   /** Run one expiry pass over held messages now (the sweeper does it every sweep interval). */
   expireHeld(): Promise<number>;
   /** Listen on config.server (or the given port); resolves with the bound port. */
@@ -137,6 +140,17 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   await writer.init();
   const reader = new ArchiveReader((id) => archiveStore.load(id), keyStore);
+  let msgaudit: Msgaudit;
+  try {
+    msgaudit = createMsgaudit({
+      config: config.msgaudit, corps: config.corps, dataSource, gate, archive: writer, reader, outbox, registry: metrics.registry, logger, now,
+      // Called once pullers run (msgaudit.start() below), when deps exists.
+      schedule: (id, attempts, delayMs) => deps.schedule(id, attempts, delayMs),
+    });
+  } catch (err) {
+    await dataSource.destroy();
+    throw err;
+  }
   const queue = createQueue(config.queue, logger);
 
   const schedule = async (outboxId: string, attempts = 0, delayMs?: number): Promise<void> => {
@@ -205,6 +219,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     const row = await outbox.get(outboxId);
     if (row?.kind === 'deliver') await deliverOutbound(outbound, outboxId);
     else if (row?.kind === 'notify') await notifyOutboxRow(outbound, outboxId);
+    else if (row?.kind === 'media') await msgaudit.fetchMedia(outboxId);
     else await deliverOutboxRow(deps, outboxId);
   });
 
@@ -269,10 +284,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     sweeper.start();
     checkpointer.start();
   }
+  msgaudit.start();
   let server: Server | undefined;
 
   return {
-    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens,
+    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens, msgaudit,
     expireHeld: () => expireHeld(outbound),
     async listen(port = config.server.port) {
       server = createServer(app.callback());
@@ -293,6 +309,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         await Promise.race([closed, new Promise((r) => setTimeout(r, config.server.shutdownGraceMs).unref())]);
         server.closeAllConnections();
       }
+      // Before the writer closes: a batch being pulled commits (or rolls back) whole.
+      await msgaudit.stop();
       await sweeper.stop();
       await queue.close({ drainTimeoutMs: config.server.shutdownGraceMs });
       await outbound.contacts.close();

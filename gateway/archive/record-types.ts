@@ -13,6 +13,9 @@ export const ARCHIVE_RECORD_TYPES = {
   'outbound.approval': 'An approval, rejection or comment on a held message: who, when, the note, the content hash, and the re-evaluation at release',
   'outbound.delivery': 'Tencent\'s final answer to the delivery of an outbound message (delivered, or failed for good)',
   'outbound.expired': 'A held message that expired (TTL or closed 48-hour window) without being sent',
+  'wecom.msgaudit': 'A WeCom chat-archive message pulled with GetChatData and decrypted: its canonical MsgauditEvent (seq, msgid, sender, recipients, fields, media descriptors, the decrypted JSON)',
+  'wecom.msgaudit.media': 'A media file (image, voice, video, file, emotion…) of an archived WeCom chat-archive message, fetched with GetMediaData: the bytes, size, md5 and the message it belongs to',
+  'wecom.msgaudit.raw': 'A WeCom chat-archive record that could not be decrypted or parsed, kept as received (seq, msgid, publickey_ver, encrypt_random_key, encrypt_chat_msg) with the typed error',
 } as const;
 
 export type ArchiveRecordType = keyof typeof ARCHIVE_RECORD_TYPES;

@@ -15,7 +15,7 @@ export interface ArchiveEntry {
   /** The record's content; serialised, encrypted, never stored in clear. */
   payload: Record<string, unknown>;
   /** Outbox rows to create in the same transaction (e.g. one forward per subscribed app). */
-  outbox: { kind: 'forward' | 'deliver' | 'notify'; target: string }[];
+  outbox: { kind: 'forward' | 'deliver' | 'notify' | 'media'; target: string }[];
   /** Nonce-replay record for the callback this entry came from. */
   nonce?: { key: string; bodyHash: string; expiresAtMs: number };
   /**

@@ -1,5 +1,6 @@
 /** Checks that span several fields: ids unique, subscriptions resolvable, one replying app per account. */
 import type { GatewayConfig } from './schema';
+import { msgauditCrossFieldProblems } from '../msgaudit/config';
 
 /** Every cross-field problem in an otherwise schema-valid configuration. */
 export function crossFieldProblems(config: GatewayConfig): string[] {
@@ -57,6 +58,7 @@ export function crossFieldProblems(config: GatewayConfig): string[] {
     else wecomIds.set(app.wecomCredentials.corpId, where);
     if (config.corps.some((c) => c.corpId === app.wecomCredentials!.corpId)) problems.push(`${where}: must not be a real CorpID (internal apps never hold Tencent credentials)`);
   });
+  problems.push(...msgauditCrossFieldProblems(config));
   return problems;
 }
 

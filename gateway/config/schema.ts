@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { tencentConfigSchema } from '../upstream/config';
 import { adminConfigSchema } from '../admin-api/config';
+import { corpMsgauditSchema, msgauditConfigSchema } from '../msgaudit/config';
 
 const ENCODING_AES_KEY = /^[A-Za-z0-9]{43}$/;
 const OA_APPID = /^wx[0-9a-f]{16}$/;
@@ -40,6 +41,8 @@ export const corpSchema = z.strictObject({
   agents: z.array(z.strictObject({ agentId: z.number().int().min(1), secret: wecomSecret })).default([]),
   /** The customer-contact (客户联系) secret for externalcontact APIs. */
   contactSecret: wecomSecret.optional(),
+  /** Chat archive (会话内容存档): present = the gateway pulls this corp's archive (see gateway/msgaudit/config.ts). */
+  msgaudit: corpMsgauditSchema.optional(),
 });
 export type CorpConfig = z.infer<typeof corpSchema>;
 
@@ -161,6 +164,8 @@ export const configSchema = z.strictObject({
     appPort: z.number().int().min(0).max(65535).default(8082),
     ratePerSecond: z.number().min(0).max(1000).default(0.5),
   }).prefault({}),
+  /** Chat-archive ingestion of the corps that have a msgaudit block (see gateway/msgaudit/config.ts). */
+  msgaudit: msgauditConfigSchema.prefault({}),
   accounts: z.array(accountSchema).default([]),
   corps: z.array(corpSchema).default([]),
   apps: z.array(appSchema).default([]),

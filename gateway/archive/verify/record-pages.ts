@@ -39,7 +39,9 @@ export async function* shardRecords(dataSource: DataSource, shard: number, pageS
       continue;
     }
     const page = rows.map(toChainRecord).sort((a, b) => a.shardSeq - b.shardSeq);
-    after += pageSize;
+    // Continue after the last seq read, not after the window: on a live archive the window may have been the
+    // tail, partly committed when read; seqs the writer committed into it since must not be skipped.
+    after = page[page.length - 1]!.shardSeq;
     next = fetchWindow(dataSource, shard, after, pageSize);
     // If the caller stops early nobody awaits the prefetch: its failure must not become an unhandled rejection.
     next.catch(() => undefined);

@@ -14,6 +14,7 @@ import { oaContactEntity } from './oa-contact';
 import { auditEventEntity, auditHeadEntity } from './audit-event';
 import { leaseEntity } from './lease';
 import { upstreamTokenEntity } from './upstream-token';
+import { msgauditCursorEntity } from './msgaudit-cursor';
 
 export * from './archive-record';
 export * from './callback-nonce';
@@ -28,6 +29,7 @@ export * from './oa-contact';
 export * from './audit-event';
 export * from './lease';
 export * from './upstream-token';
+export * from './msgaudit-cursor';
 
 /** All entity schemas with the column types of `dialect` (binary and long text differ per back end). */
 export function entitiesFor(dialect: Dialect): EntitySchema<any>[] {
@@ -44,5 +46,6 @@ export function entitiesFor(dialect: Dialect): EntitySchema<any>[] {
     oaContactEntity(),
     auditEventEntity(dialect), auditHeadEntity(),
     leaseEntity(), upstreamTokenEntity(dialect),
+    msgauditCursorEntity(dialect),
   ];
 }

@@ -8,7 +8,7 @@ import { ARCHIVE_RECORD_ENTITY } from './archive-record';
 import { bigintColumn, intColumn, varcharColumn } from './columns';
 
 /** What an outbox row asks for. */
-export type OutboxKind = 'forward' | 'deliver' | 'notify';
+export type OutboxKind = 'forward' | 'deliver' | 'notify' | 'media';
 /** Where an outbox row stands. */
 export type OutboxStatus = 'pending' | 'done' | 'failed';
 
@@ -17,7 +17,7 @@ export interface OutboxRow {
   id: string;
   recordId: string;
   kind: OutboxKind;
-  /** Internal app id the work is for (forward, notify), or `tencent` (deliver). */
+  /** Internal app id the work is for (forward, notify), `tencent` (deliver), or the file's index in its message's media list (media). */
   target: string;
   status: OutboxStatus;
   attempts: number;

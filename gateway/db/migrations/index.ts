@@ -4,6 +4,7 @@ import { InitialSchema1795433713913 } from './1795433713913-initial-schema';
 import { Outbound1795500002000 } from './1795500002000-outbound';
 import { AuditLog1795500000000 } from './1795500000000-audit-log';
 import { UpstreamTokens1795500001000 } from './1795500001000-upstream-tokens';
+import { Msgaudit1795500003000 } from './1795500003000-msgaudit';
 
 /** A migration class, as TypeORM's `migrations` option takes it. */
 export type MigrationClass = new () => MigrationInterface;
@@ -14,6 +15,7 @@ export const migrations: readonly MigrationClass[] = [
   Outbound1795500002000,
   AuditLog1795500000000,
   UpstreamTokens1795500001000,
+  Msgaudit1795500003000,
 ].sort((a, b) => migrationTimestamp(a) - migrationTimestamp(b));
 
 // Sorted by the timestamp in the class name, so migrations added in parallel branches run in time order.
