@@ -8,6 +8,13 @@ import { writePrivateFileAtomic } from '../certs/private-file';
 /** Read (or create) the local admin token. */
 export function adminTokenFor(config: GatewayConfig): string {
   const path = join(config.dataDir, 'admin-token');
-  if (!existsSync(path)) writePrivateFileAtomic(path, `cgw_${randomBytes(24).toString('base64url')}\n`, { exclusive: true });
+  if (!existsSync(path)) {
+    try {
+      writePrivateFileAtomic(path, `cgw_${randomBytes(24).toString('base64url')}\n`, { exclusive: true });
+    } catch (err) {
+      // Several worker processes start at once: the one that lost the exclusive create reads the winner's token.
+      if (!existsSync(path)) throw err;
+    }
+  }
   return readFileSync(path, 'utf8').trim();
 }
