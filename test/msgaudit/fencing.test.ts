@@ -86,7 +86,9 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
-    (kind === 'postgres' ? it : it.skip)('lets only one of two gateways pull a corp, and the other take over when it closes', async () => {
+    // Two whole gateways in one process need a database with several writers: SQLite's synchronous driver would
+    // block one on the other. On SQLite the same property is proven above with two pullers sharing one gateway.
+    if (kind === 'postgres') it('lets only one of two gateways pull a corp, and the other take over when it closes', async () => {
       const corpId = newCorpId();
       loadTexts(corpId, 3);
       const a = await gatewayFor(corpId);
