@@ -192,9 +192,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   const subjectIndex = (id: string): string => blindIndex(keyStore.indexKey(), 'subject', id);
   const outboundAudit = auditAdapter(audit);
-  const apps = new Map(config.apps.map((a) => [a.id, a]));
+  const apps = deps.apps;
   const outbound = createOutbound(config, {
-    dataSource, gate, archive: writer, reader, outbox, keyStore,
+    dataSource, gate, archive: writer, reader, outbox, keyStore, apps,
     policy: { version: prepared.version, decide: () => Promise.reject(new Error('policy gate not ready')) },
     tencent: upstreamSender(upstream, config.accounts, config.corps),
     audit: outboundAudit,

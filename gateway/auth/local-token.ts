@@ -9,11 +9,15 @@ export const LOCAL_ADMIN_SUBJECT = 'local-admin';
 /** Local tokens start with this (gateway/admin-token.ts), so a mistyped one is told apart from a JWT. */
 export const LOCAL_TOKEN_PREFIX = 'cgw_';
 
+/** True when two secrets are equal, in time independent of where they differ and of their lengths. */
+export function sameSecret(expected: string, presented: string): boolean {
+  // Hash both sides: timingSafeEqual needs equal lengths, and the length must not leak either.
+  return timingSafeEqual(createHash('sha256').update(expected, 'utf8').digest(), createHash('sha256').update(presented, 'utf8').digest());
+}
+
 /** A checker for one local token: true when `presented` is that token. */
 export function localTokenMatcher(expected: string): (presented: string) => boolean {
-  // Hash both sides: timingSafeEqual needs equal lengths, and the length must not leak either.
-  const want = createHash('sha256').update(expected, 'utf8').digest();
-  return (presented) => timingSafeEqual(want, createHash('sha256').update(presented, 'utf8').digest());
+  return (presented) => sameSecret(expected, presented);
 }
 
 /** The actor of the local admin token: every role, no SSO groups. */

@@ -5,6 +5,7 @@
  */
 import type { ParameterizedContext } from 'koa';
 import { CompatError } from './compat-error';
+import { OPENID } from '../../connectors/wechat/outbound/classify-oa';
 import type { CompatDeps } from './compat-deps';
 import type { TokenOwner } from './app-tokens';
 import { readJsonBody } from './read-json-body';
@@ -23,7 +24,7 @@ export async function proxyRead(deps: CompatDeps, owner: TokenOwner, ctx: Parame
   let request: Record<string, unknown>;
   if (method === 'GET') {
     const openid = ctx.query.openid;
-    if (typeof openid !== 'string' || !/^[A-Za-z0-9_-]{6,64}$/.test(openid)) throw new CompatError(40003);
+    if (typeof openid !== 'string' || !OPENID.test(openid)) throw new CompatError(40003);
     const lang = typeof ctx.query.lang === 'string' && /^[a-zA-Z_]{2,8}$/.test(ctx.query.lang) ? ctx.query.lang : 'zh_CN';
     request = { openid, lang };
     outcome = await deps.outbound.tencent.get(target, `/cgi-bin/${path}`, { openid, lang }, deps.config.inlineTimeoutMs);

@@ -16,6 +16,7 @@ import type { CompatDeps } from './compat-deps';
 import { readJsonBody } from './read-json-body';
 import { proxyRead, OA_READ_PATHS } from './proxy-read';
 import type { TokenOwner } from './app-tokens';
+import { reasonCodesOf } from '../db/entities';
 
 /** The owner of the request's gateway token; a refusal is an `api.auth.failed` audit line. @throws CompatError 41001/40014/42001/40001 (AppTokens.verify). */
 export async function authenticate(deps: CompatDeps, ctx: ParameterizedContext, accountId: string, product: 'oa' | 'wecom'): Promise<TokenOwner> {
@@ -87,7 +88,7 @@ export function addSendRoutes(router: Router, deps: CompatDeps): void {
     if (!msg || msg.appId !== owner.appId || msg.accountId !== accountId) throw new CompatError(40003, 'no such msgid for this app');
     answer(ctx, {
       errcode: 0, errmsg: 'ok', msgid: msg.id, cgw_msgid: String(msg.id), status: msg.status, kind: msg.kind,
-      reason_codes: msg.reasonCodes === '' ? [] : msg.reasonCodes.split(' '), approvals: msg.approvalsCount, approvals_required: msg.approvalsRequired,
+      reason_codes: reasonCodesOf(msg), approvals: msg.approvalsCount, approvals_required: msg.approvalsRequired,
       expires_at: msg.expiresAt === null ? null : Math.floor(msg.expiresAt / 1000), tencent_errcode: msg.tencentErrcode, tencent_msgid: msg.tencentMsgid,
     });
   };

@@ -4,17 +4,12 @@
  * `gettoken`. The app's SDK computes expiry from `expires_in` and re-fetches
  * on 40001/42001 exactly as it does against Tencent.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type Router from '@koa/router';
 import type { AppConfig } from '../config/schema';
 import { CompatError } from './compat-error';
 import type { CompatDeps } from './compat-deps';
 import { readJsonBody } from './read-json-body';
-
-function sameSecret(a: string, b: string): boolean {
-  // Hash first: timingSafeEqual needs equal lengths, and the length must not leak either.
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
-}
+import { sameSecret } from '../auth/local-token';
 
 async function refuse(deps: CompatDeps, app: AppConfig | undefined, target: string, reason: string, errcode: number): Promise<never> {
   await deps.audit.record({

@@ -7,7 +7,7 @@
 import type { Actor } from '../auth/actor';
 import { AdminError } from '../admin-api/admin-error';
 import type { AdminPorts, ApprovalResult, ApprovalStatus, HeldMessage, MessageStatus, PolicyDecision } from '../admin-api/ports';
-import type { OutboundMessageRow, OutboundStatus } from '../db/entities';
+import { reasonCodesOf, type OutboundMessageRow, type OutboundStatus } from '../db/entities';
 import type { AccountConfig, CorpConfig } from '../config/schema';
 import type { Decision } from '../../connectors/canonical/decision';
 import { classifyOaSend } from '../../connectors/wechat/outbound/classify-oa';
@@ -80,7 +80,7 @@ export function adminPorts(deps: OutboundDeps, accounts: readonly AccountConfig[
         return {
           items: page.map((m) => ({
             messageId: String(m.id), accountId: m.accountId, appId: m.appId, kind: m.kind as HeldMessage['kind'], msgtype: m.msgtype, status: approvalStatus(m.status),
-            recipientsCount: m.recipientCount, contentHash: m.contentHash, reasons: (m.reasonCodes === '' ? [] : m.reasonCodes.split(' ')) as HeldMessage['decision']['reasons'][number]['code'][],
+            recipientsCount: m.recipientCount, contentHash: m.contentHash, reasons: reasonCodesOf(m) as HeldMessage['decision']['reasons'][number]['code'][],
             approvalsCount: m.approvalsCount, requiredApprovals: m.approvalsRequired, submittedAt: iso(m.createdAt), expiresAt: iso(m.expiresAt),
           })) as Awaited<ReturnType<AdminPorts['approvals']['list']>>['items'],
           nextCursor: rows.length > query.limit ? page[page.length - 1]!.id.toString(36) : null,
@@ -116,7 +116,7 @@ export function adminPorts(deps: OutboundDeps, accounts: readonly AccountConfig[
         const state = msg.status === 'approved' ? 'queued' : msg.status;
         return {
           messageId: String(msg.id), accountId: msg.accountId, appId: msg.appId, kind: msg.kind as MessageStatus['kind'], state, decisionOutcome: msg.outcome as MessageStatus['decisionOutcome'],
-          reasons: (msg.reasonCodes === '' ? [] : msg.reasonCodes.split(' ')) as MessageStatus['reasons'], contentHash: msg.contentHash, submittedAt: iso(msg.createdAt), updatedAt: iso(msg.updatedAt),
+          reasons: reasonCodesOf(msg) as MessageStatus['reasons'], contentHash: msg.contentHash, submittedAt: iso(msg.createdAt), updatedAt: iso(msg.updatedAt),
           attempts: 0, ...(msg.tencentErrcode !== null && msg.tencentErrcode !== 0 ? { lastErrorCode: String(msg.tencentErrcode) } : {}),
           ...(msg.status === 'delivered' && msg.finishedAt !== null ? { deliveredAt: iso(msg.finishedAt) } : {}),
         } as MessageStatus;

@@ -9,6 +9,7 @@ import { In } from 'typeorm';
 import { OA_CONTACT_ENTITY, type OaContactRow } from '../db/entities';
 import type { ConnectionGate } from '../db/connection-gate';
 import { isUniqueViolation } from '../db/errors';
+import { chunk } from '../db/chunk';
 
 /** What one inbound event says about its sender. */
 export interface ContactObservation {
@@ -86,10 +87,14 @@ export class ContactStore {
     return this.gate.run(() => this.repo.findOneBy({ accountId, openidBidx }));
   }
 
-  /** True when the openid is known on another account and never on this one: it cannot belong here. */
-  async belongsElsewhere(accountId: string, openidBidx: string): Promise<boolean> {
-    const rows = await this.gate.run(() => this.repo.find({ where: { openidBidx }, take: 5 }));
-    return rows.length > 0 && !rows.some((r) => r.accountId === accountId);
+  /** Whether any of the openids is known on another account and never on this one: it cannot belong here. One query per 1,000 (a mass send lists up to 10,000). */
+  async anyBelongsElsewhere(accountId: string, openidBidxs: readonly string[]): Promise<boolean> {
+    for (const part of chunk([...new Set(openidBidxs)], 1000)) {
+      const rows = await this.gate.run(() => this.repo.find({ select: { accountId: true, openidBidx: true }, where: { openidBidx: In(part) } }));
+      const here = new Set(rows.filter((r) => r.accountId === accountId).map((r) => r.openidBidx));
+      if (rows.some((r) => !here.has(r.openidBidx))) return true;
+    }
+    return false;
   }
 
   /** Stop the timer and write what is queued. */

@@ -1,7 +1,7 @@
 /** Builds the outbound side (stores and command deps) for the composition root. */
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import type { GatewayConfig } from '../config/schema';
+import type { AppConfig, GatewayConfig } from '../config/schema';
 import type { ConnectionGate } from '../db/connection-gate';
 import type { ArchiveWriter } from '../archive/writer';
 import type { ArchiveReader } from '../archive/reader';
@@ -20,6 +20,8 @@ export interface OutboundParts {
   reader: ArchiveReader;
   outbox: OutboxStore;
   keyStore: KeyStore;
+  /** The configured apps by id (the composition root's one map). */
+  apps: Map<string, AppConfig>;
   policy: PolicyGate;
   tencent: TencentSender;
   audit: OutboundAudit;
@@ -44,7 +46,7 @@ export function createOutbound(config: GatewayConfig, parts: OutboundParts): Out
     policy: parts.policy,
     tencent: parts.tencent,
     audit: parts.audit,
-    apps: new Map(config.apps.map((a) => [a.id, a])),
+    apps: parts.apps,
     subjectIndex: (id) => blindIndex(parts.keyStore.indexKey(), 'subject', id),
     schedule: parts.schedule,
     config: config.outbound,

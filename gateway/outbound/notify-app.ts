@@ -5,7 +5,7 @@
  * app's gateway-issued secret over `<timestamp>.<body>`; never message text.
  */
 import { createHmac } from 'node:crypto';
-import type { OutboundMessageRow } from '../db/entities';
+import { reasonCodesOf, type OutboundMessageRow } from '../db/entities';
 import type { AppConfig } from '../config/schema';
 
 /** The JSON body of an outcome event (documented in docs/outbound.md). */
@@ -17,7 +17,7 @@ export function outcomeEvent(msg: OutboundMessageRow, atMs: number): Record<stri
     account: msg.accountId,
     kind: msg.kind,
     status: msg.status,
-    reason_codes: msg.reasonCodes === '' ? [] : msg.reasonCodes.split(' '),
+    reason_codes: reasonCodesOf(msg),
     tencent_errcode: msg.tencentErrcode,
     tencent_msgid: msg.tencentMsgid,
     at: Math.floor(atMs / 1000),

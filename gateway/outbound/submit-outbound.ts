@@ -10,7 +10,7 @@ import type { AppConfig } from '../config/schema';
 import type { ClassifiedOutbound } from '../../connectors/canonical/classified-outbound';
 import type { Decision } from '../../connectors/canonical/decision';
 import type { OutboundMessage } from '../../connectors/canonical/outbound-message';
-import { OUTBOUND_MESSAGE_ENTITY, OUTBOUND_RECIPIENT_ENTITY, type OutboundMessageRow, type OutboundStatus } from '../db/entities';
+import { OUTBOUND_MESSAGE_ENTITY, OUTBOUND_RECIPIENT_ENTITY, reasonCodesOf, type OutboundMessageRow, type OutboundStatus } from '../db/entities';
 import { chunk } from '../db/chunk';
 import { nextMsgId } from './msgid';
 import type { OutboundDeps } from './outbound-deps';
@@ -38,9 +38,8 @@ export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Pr
   const id = nextMsgId(now);
   const { classified } = input;
   if (classified.product === 'oa') {
-    for (const r of classified.recipients) {
-      if (r.type === 'openid' && (await deps.contacts.belongsElsewhere(input.accountId, deps.subjectIndex(r.id)))) throw new OutboundShapeError(40003, 'openid does not belong to this account');
-    }
+    const openids = classified.recipients.filter((r) => r.type === 'openid').map((r) => deps.subjectIndex(r.id));
+    if (await deps.contacts.anyBelongsElsewhere(input.accountId, openids)) throw new OutboundShapeError(40003, 'openid does not belong to this account');
   }
   const message: OutboundMessage = {
     id: String(id), kind: classified.kind, product: classified.product, accountId: input.accountId, appId: input.app.id,
@@ -95,7 +94,7 @@ export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Pr
       type: 'outbound.held', actor: { subject: `app:${input.app.id}`, via: 'app-token' }, target: String(id), contentHash: classified.contentHash, outcome: 'held',
       details: { reasons: row.reasonCodes, group: row.approvalGroup ?? '', approvals: row.approvalsRequired },
     });
-    return { errcode: 0, errmsg: 'ok', msgid: id, ...(classified.kind === 'oa.mass' ? { msg_id: id, msg_data_id: id } : {}), ...cgw, cgw_reasons: row.reasonCodes.split(' ') };
+    return { errcode: 0, errmsg: 'ok', msgid: id, ...(classified.kind === 'oa.mass' ? { msg_id: id, msg_data_id: id } : {}), ...cgw, cgw_reasons: reasonCodesOf(row) };
   }
   const outboxId = appended.outboxIds[0]?.id;
   if (!outboxId) return { errcode: 0, errmsg: 'ok', ...cgw };

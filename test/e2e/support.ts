@@ -10,6 +10,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { ARCHIVE_RECORD_ENTITY, CALLBACK_NONCE_ENTITY, OUTBOX_ENTITY } from '../../gateway/db/entities';
 import { encryptMessage, msgSignature, plainSignature } from '../../connectors/wechat/callback/crypto';
 import type { Harness } from '../gateway-harness';
+import { until } from '../until';
 
 /** One HTTP exchange, bytes as received. */
 export interface RawResponse {
@@ -146,11 +147,7 @@ export function expectRefusal(res: RawResponse, status: number, code: string): s
 
 /** Wait until `cond` holds (polling), or fail after `ms`. */
 export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 8000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`${what} not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await until(what, async () => ((await cond()) ? true : undefined), ms);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -45,7 +45,8 @@ export const OA_SEND_PATHS: Readonly<Record<string, OutboundKind>> = {
 };
 
 const RECIPIENT_KEYS = ['touser', 'filter', 'towxname'];
-const OPENID = /^[A-Za-z0-9_-]{6,64}$/;
+/** An OA openid as the gateway accepts it from apps (Tencent's are 28 characters of this alphabet). */
+export const OPENID = /^[A-Za-z0-9_-]{6,64}$/;
 
 function openid(v: unknown, where: string): string {
   if (typeof v !== 'string' || !OPENID.test(v)) throw new OutboundShapeError(40003, `invalid openid in "${where}"`);

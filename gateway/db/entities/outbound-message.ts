@@ -43,6 +43,11 @@ export interface OutboundMessageRow {
   finishedAt: number | null;
 }
 
+/** The reason codes of a row's submission decision (stored space-separated). */
+export function reasonCodesOf(row: Pick<OutboundMessageRow, 'reasonCodes'>): string[] {
+  return row.reasonCodes === '' ? [] : row.reasonCodes.split(' ');
+}
+
 /** Entity name for `dataSource.getRepository<OutboundMessageRow>(…)`. */
 export const OUTBOUND_MESSAGE_ENTITY = 'OutboundMessage';
 
