@@ -55,6 +55,13 @@ import { blindIndex } from './archive/crypto/blind-index';
 import { AppTokens } from './compat-api/app-tokens';
 import { compatApi } from './compat-api/compat-routes';
 import { createMsgaudit, type Msgaudit } from './msgaudit/create-msgaudit';
+import { createConsent, type Consent } from './consent/create-consent';
+import { bindingView, consentView } from './consent/policy-views';
+import { oaConsentCapture, type OaCapture } from './consent/oa-capture';
+import { submitOutbound } from './outbound/submit-outbound';
+import { classifyOaSend } from '../connectors/wechat/outbound/classify-oa';
+import { wecomCallbackRoutes } from './http/wecom-callback-routes'; // WeCom callbacks
+import { wecomCallbackDeps, type WecomCallbackHooks } from './commands/wecom-callback-deps'; // WeCom callbacks
 
 /** The policy the gateway runs when the configuration names none. */
 export const DEFAULT_POLICY_FILE = join(__dirname, '..', 'policies', 'default-policy.yaml');
@@ -75,6 +82,8 @@ export interface GatewayOptions {
    * and checkpoint numbers are primary keys).
    */
   housekeeping?: boolean;
+  /** Hooks into the WeCom callback endpoint (consent ledger effects, after-archive observers); merged over the built-in msgaudit_notify wake-up. */
+  wecomCallbackHooks?: WecomCallbackHooks;
 }
 
 export interface Gateway {
@@ -92,6 +101,10 @@ export interface Gateway {
   appTokens: AppTokens;
   /** WeCom chat-archive ingestion (pullers of the corps with a msgaudit block); `wakeUp(corp)` is what msgaudit_notify calls. */
   msgaudit: Msgaudit;
+  /** The consent ledger, notices, PII bindings, page states and compliance alerts. */
+  consent: Consent;
+  /** OA consent capture (notice on follow / first contact, withdrawal keyword). */
+  consentCapture: OaCapture;
   /** Run one expiry pass over held messages now (the sweeper does it every sweep interval). */
   expireHeld(): Promise<number>;
   /** Listen on config.server (or the given port); resolves with the bound port. */
@@ -191,6 +204,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
   });
   const subjectIndex = (id: string): string => blindIndex(keyStore.indexKey(), 'subject', id);
+  const consent = createConsent({
+    config: config.consent, dataSource, gate, archive: writer, keyStore, now, logger,
+    // An openid seen on another account cannot be bound here (openids are per account).
+    belongsElsewhere: (person) => outbound.contacts.anyBelongsElsewhere(person.accountId, [subjectIndex(person.id)]),
+    onAlert: (alert) => logger.warn({ kind: alert.kind, accountId: alert.accountId }, 'compliance alert opened'),
+  });
   const outboundAudit = auditAdapter(audit);
   const apps = deps.apps;
   const outbound = createOutbound(config, {
@@ -206,11 +225,24 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     now,
     logger,
   });
-  outbound.policy = createPolicyGate({ prepared, contacts: outbound.contacts, messages: outbound.messages, subjectIndex, ownerGroup: (appId) => apps.get(appId)?.owners[0], now });
+  outbound.policy = createPolicyGate({
+    prepared, contacts: outbound.contacts, messages: outbound.messages, subjectIndex, ownerGroup: (appId) => apps.get(appId)?.owners[0], now,
+    consent: (message, purposes) => consentView(consent.ledger, consent.index, message, purposes),
+    binding: (message) => bindingView(consent.bindings, consent.index, message),
+  });
+  const consentCapture = oaConsentCapture({
+    config: config.consent, ledger: consent.ledger, index: consent.index, now, logger,
+    sendText: async (app, accountId, openid, content) => {
+      const body = { touser: openid, msgtype: 'text', text: { content } };
+      await submitOutbound(outbound, { app, accountId, classified: classifyOaSend('message/custom/send', body), body });
+    },
+  });
+  deps.inboundEffects = (event) => consentCapture.inboundEffects(event);
   deps.screenReply = (input) => screenPassiveReply(outbound, input);
   deps.observeInbound = (event) => {
     const observation = windowObservation(event, subjectIndex(event.fromUserName));
     if (observation) outbound.contacts.observe(observation);
+    consentCapture.afterInbound(event);
   };
   const appTokens = new AppTokens(dataSource, gate, { ttlSeconds: config.outbound.tokenTtlSeconds, now });
 
@@ -236,6 +268,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       // Housekeeping that rides on the sweep: held messages past their expiry, tokens long expired.
       await expireHeld(outbound).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'expiring held messages failed; retried next sweep'));
       await appTokens.purgeExpired().catch(() => undefined);
+      await consent.pageStates.purge().catch(() => undefined);
       await outbound.messages.count('held').then((n) => metrics.outboundHeld.set(n), () => undefined);
       return archiveStore.purgeExpiredNonces(nowMs);
     },
@@ -278,6 +311,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     accounts: deps.accounts, corps: new Map(config.corps.map((c) => [c.id, c])), apps, tokens: appTokens, outbound, audit: outboundAudit, config: config.outbound, now, logger,
   }));
   app.use(callbacks.routes()).use(callbacks.allowedMethods());
+  // --- WeCom callbacks (/callback/wecom/:corp): begin ---
+  const wecomCallbacks = wecomCallbackRoutes(wecomCallbackDeps(config, {
+    archive: writer, now, logger, metrics,
+    hooks: { msgauditNotify: (corp) => msgaudit.wakeUp(corp), ...options.wecomCallbackHooks },
+  }), config.callbacks.maxBodyBytes);
+  app.use(wecomCallbacks.routes()).use(wecomCallbacks.allowedMethods());
+  // --- WeCom callbacks: end ---
 
   const housekeeping = options.housekeeping ?? true;
   if (housekeeping) {
@@ -285,10 +325,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     checkpointer.start();
   }
   msgaudit.start();
+  consent.start();
   let server: Server | undefined;
 
   return {
-    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens, msgaudit,
+    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens, msgaudit, consent, consentCapture,
     expireHeld: () => expireHeld(outbound),
     async listen(port = config.server.port) {
       server = createServer(app.callback());
@@ -311,6 +352,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       }
       // Before the writer closes: a batch being pulled commits (or rolls back) whole.
       await msgaudit.stop();
+      await consent.stop();
+      await consentCapture.settled();
       await sweeper.stop();
       await queue.close({ drainTimeoutMs: config.server.shutdownGraceMs });
       await outbound.contacts.close();

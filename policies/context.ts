@@ -17,8 +17,12 @@ import type { ConsentPurpose, WindowTrigger } from './schema';
 
 export type { ConsentPurpose, WindowTrigger } from './schema';
 
-/** PIPL consent for one purpose: `missing` = known to have none; `unknown` = no source could say. */
-export type ConsentState = 'granted' | 'withdrawn' | 'missing' | 'unknown';
+/**
+ * PIPL consent for one purpose: `missing` = known to have none; `stale` =
+ * granted under a notice text that has since changed; `unknown` = no source
+ * could say.
+ */
+export type ConsentState = 'granted' | 'withdrawn' | 'missing' | 'stale' | 'unknown';
 
 export interface ConsentView {
   recipients: Record<string, Partial<Record<ConsentPurpose, ConsentState>>>;

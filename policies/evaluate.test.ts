@@ -116,15 +116,15 @@ describe('consent source stub', () => {
 describe('prepared policy accessors', () => {
   it('tells the gateway what to look up and count for a message', () => {
     expect(contextNeeds(prepared, message('x', { kind: 'oa.mass' }))).toEqual({
-      consentPurposes: ['marketing'],
+      consentPurposes: ['marketing', 'processing'],
       binding: false,
       window: false,
       quota: expect.objectContaining({ id: 'app-default-quota', perDay: 200000, perMinute: 3000 }),
       finra: true,
     });
-    expect(contextNeeds(prepared, message('x', { kind: 'oa.custom' }))).toMatchObject({ consentPurposes: [], binding: false, window: true, finra: true });
+    expect(contextNeeds(prepared, message('x', { kind: 'oa.custom' }))).toMatchObject({ consentPurposes: ['processing'], binding: false, window: true, finra: true });
     expect(contextNeeds(prepared, message('x', { kind: 'oa.template' }))).toMatchObject({ binding: true, window: false });
-    expect(contextNeeds(prepared, message('x', { kind: 'wecom.app' }))).toMatchObject({ consentPurposes: [], binding: false, window: false, finra: false });
+    expect(contextNeeds(prepared, message('x', { kind: 'wecom.app' }))).toMatchObject({ consentPurposes: ['processing'], binding: false, window: false, finra: false });
   });
 
   it('matches the first quota whose apps and kinds fit', () => {

@@ -36,17 +36,26 @@ const errcode = z.number().int().min(-1).max(9_999_999);
 /** What a rule does when its check fails (allow = let it pass, still recorded as a reason). */
 const gateAction = z.enum(['allow', 'hold', 'deny']);
 
-export const CONSENT_PURPOSES = ['archiving', 'marketing', 'cross_border', 'sensitive'] as const;
+/**
+ * PIPL purposes a person consents to separately. `processing` is consent to
+ * processing at all: withdrawn, the person is retained for legal obligation
+ * only (regulated records kept, excluded from everything else).
+ */
+export const CONSENT_PURPOSES = ['archiving', 'marketing', 'cross_border', 'sensitive', 'processing'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 
+/** A consent rule's action; `ignore` lets the message pass without recording a reason (a rule that only ever denies, such as the processing restriction). */
+const consentAction = z.enum(['allow', 'hold', 'deny', 'ignore']);
 const consentRule = z.strictObject({
   id: ruleId,
   kinds,
   purposes: z.array(z.enum(CONSENT_PURPOSES)).min(1),
-  onMissing: gateAction.default('deny'),
+  onMissing: consentAction.default('deny'),
   onWithdrawn: gateAction.default('deny'),
+  /** Granted, but under a notice version that is no longer current: `allow` keeps the old consent, `hold`/`deny` asks again. */
+  onStale: consentAction.default('allow'),
   /** What "the consent source could not say" means for this rule. */
-  onUnknown: gateAction.default('hold'),
+  onUnknown: consentAction.default('hold'),
   errcode: errcode.default(43101),
 });
 

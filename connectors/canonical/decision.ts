@@ -14,6 +14,7 @@ export const REASON_CODES = {
   'policy.default_allow': 'No rule objected or transformed: the message is sent as submitted',
   'consent.missing': 'A recipient has no consent record for a purpose the message kind requires',
   'consent.withdrawn': 'A recipient withdrew consent for a purpose the message kind requires',
+  'consent.stale': 'A recipient consented under an earlier notice text, and the rule asks again when the notice changes',
   'consent.unknown': 'Consent for a required purpose could not be determined (no consent source answered)',
   'binding.absent': 'A recipient is not bound to a bank customer, and the message kind requires a binding',
   'binding.unknown': 'Whether a recipient is bound could not be determined',

@@ -15,6 +15,11 @@ export const ARCHIVE_RECORD_TYPES = {
   'outbound.expired': 'A held message that expired (TTL or closed 48-hour window) without being sent',
   'wecom.msgaudit': 'A WeCom chat-archive message pulled with GetChatData and decrypted: its canonical MsgauditEvent (seq, msgid, sender, recipients, fields, media descriptors, the decrypted JSON)',
   'wecom.msgaudit.media': 'A media file (image, voice, video, file, emotion…) of an archived WeCom chat-archive message, fetched with GetMediaData: the bytes, size, md5 and the message it belongs to',
+  'wecom.callback': 'An event WeCom pushed to a corp callback (msg_audit_approved, change_external_contact, msgaudit_notify …): the decrypted XML and its canonical form',
+  'consent.evidence': 'The evidence of consent ledger entries that no other record holds: a consent-page submission, an officer\'s or import\'s change, a reconciliation answer from check_single_agree / check_room_agree',
+  'binding.evidence': 'The evidence of a PII binding or unbinding: the CRM\'s call with its evidence, or the bank\'s verified login assertion from the bind page, with the customer id',
+  'rights.access': 'A PIPL access request answered: who asked, for whom (the person\'s ids), and the sha256 and size of the file handed out',
+  'alert.review': 'A compliance officer\'s review of an alert (a WeCom disagree, a supervised message that tripped a rule): the action taken, the note, who and when',
   'wecom.msgaudit.raw': 'A WeCom chat-archive record that could not be decrypted or parsed, kept as received (seq, msgid, publickey_ver, encrypt_random_key, encrypt_chat_msg) with the typed error',
 } as const;
 

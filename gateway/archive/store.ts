@@ -24,7 +24,10 @@ export interface ArchiveTransaction extends EffectTransaction {
   findOutbox(recordIds: string[]): Promise<Map<string, { id: string; target: string }[]>>;
   /** Recorded callback nonces: key → body hash. */
   findNonces(keys: string[]): Promise<Map<string, string>>;
-  insertRecords(rows: StoredRecord[]): Promise<void>;
+  /** The bank customer (blind index) each person blind index is currently bound to; unbound persons are absent. */
+  findCustomers(personBidxs: string[]): Promise<Map<string, string>>;
+  /** Insert records; `customers` maps subject blind index → customer blind index for the search column. */
+  insertRecords(rows: StoredRecord[], customers?: ReadonlyMap<string, string>): Promise<void>;
   insertOutbox(rows: OutboxInsert[]): Promise<void>;
   insertNonces(rows: NonceInsert[]): Promise<void>;
   setChainHead(shard: number, seq: number, hash: string, nowMs: number): Promise<void>;

@@ -1,7 +1,8 @@
 /** ArchiveStore over TypeORM: the same code on SQLite, PostgreSQL and SQL Server. */
 import type { DataSource, EntityManager } from 'typeorm';
 import { ARCHIVE_RECORD_ENTITY, CALLBACK_NONCE_ENTITY, CHAIN_HEAD_ENTITY, OUTBOX_ENTITY } from '../db/entities';
-import type { ArchiveRecordRow, CallbackNonceRow, ChainHeadRow, OutboxRow } from '../db/entities';
+import type { ArchiveRecordRow, CallbackNonceRow, ChainHeadRow, OutboxRow, PiiBindingRow } from '../db/entities';
+import { PII_BINDING_ENTITY } from '../db/entities';
 import { isUniqueViolation } from '../db/errors';
 import { chunk } from '../db/chunk';
 import { bulkInsert } from '../db/bulk-insert';
@@ -10,7 +11,7 @@ import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from
 import type { StoredRecord } from './types';
 
 // Column order of the bulk inserts; the entity schemas in db/entities name the same columns.
-const RECORD_COLUMNS = ['id', 'shard', 'shard_seq', 'record_type', 'account_bidx', 'subject_bidx', 'time_bucket_bidx', 'dedupe_bidx', 'key_id', 'wrapped_key', 'iv', 'ciphertext', 'prev_hash', 'record_hash'];
+const RECORD_COLUMNS = ['id', 'shard', 'shard_seq', 'record_type', 'account_bidx', 'subject_bidx', 'customer_bidx', 'time_bucket_bidx', 'dedupe_bidx', 'key_id', 'wrapped_key', 'iv', 'ciphertext', 'prev_hash', 'record_hash'];
 const OUTBOX_COLUMNS = ['id', 'record_id', 'kind', 'target', 'status', 'attempts', 'next_attempt_at', 'last_error', 'created_at', 'updated_at', 'done_at'];
 
 export class TypeOrmArchiveStore implements ArchiveStore {
@@ -109,9 +110,28 @@ class Tx implements ArchiveTransaction {
     return out;
   }
 
-  async insertRecords(rows: StoredRecord[]): Promise<void> {
+  async findCustomers(personBidxs: string[]): Promise<Map<string, string>> {
+    const latest = new Map<string, { action: string; customerBidx: string | null; recordedAt: number; occurredAt: number }>();
+    for (const part of chunk(personBidxs, 1000)) {
+      const rows = await this.m
+        .getRepository<PiiBindingRow>(PII_BINDING_ENTITY)
+        .createQueryBuilder('b')
+        .select(['b.personBidx', 'b.action', 'b.customerBidx', 'b.recordedAt', 'b.occurredAt'])
+        .where('b.personBidx IN (:...part)', { part })
+        .getMany();
+      for (const r of rows) {
+        const prior = latest.get(r.personBidx);
+        if (!prior || prior.occurredAt < r.occurredAt || (prior.occurredAt === r.occurredAt && prior.recordedAt <= r.recordedAt)) latest.set(r.personBidx, r);
+      }
+    }
+    const out = new Map<string, string>();
+    for (const [person, r] of latest) if (r.action === 'bind' && r.customerBidx) out.set(person, r.customerBidx);
+    return out;
+  }
+
+  async insertRecords(rows: StoredRecord[], customers?: ReadonlyMap<string, string>): Promise<void> {
     await bulkInsert(this.m, 'archive_record', RECORD_COLUMNS, rows.map((r) => [
-      r.id, r.shard, r.shardSeq, r.recordType, r.accountBidx, r.subjectBidx, r.timeBucketBidx, r.dedupeBidx,
+      r.id, r.shard, r.shardSeq, r.recordType, r.accountBidx, r.subjectBidx, (r.subjectBidx && customers?.get(r.subjectBidx)) || null, r.timeBucketBidx, r.dedupeBidx,
       r.keyId, r.wrappedKey, r.iv, r.ciphertext, r.prevHash, r.recordHash,
     ]));
   }

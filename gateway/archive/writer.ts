@@ -267,7 +267,9 @@ export class ArchiveWriter {
       results.push(result);
     }
     if (records.length > 0) {
-      await tx.insertRecords(records);
+      // The search column "everything with customer X": the subject's binding as of this transaction.
+      const subjects = [...new Set(records.flatMap((r) => (r.subjectBidx === null ? [] : [r.subjectBidx])))];
+      await tx.insertRecords(records, subjects.length > 0 ? await tx.findCustomers(subjects) : undefined);
       if (outbox.length > 0) await tx.insertOutbox(outbox);
       if (nonces.length > 0) await tx.insertNonces(nonces);
       for (const [i, p] of batch.entries()) {

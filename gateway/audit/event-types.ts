@@ -22,6 +22,9 @@ export const AUDIT_EVENT_TYPES = {
   'outbound.expired': 'A held outbound message expired before enough approvals',
   'admin.app.tokens.revoke': "An admin revoked an internal app's gateway access tokens",
   'outbound.denied_at_release': 'An approved message was re-evaluated at release and the live policy denied it (consent withdrawn, window closed): never delivered',
+  'page.rejected': 'A consent or bind page request was refused (code and problem recorded: CSRF, replayed or forged form, bad OAuth state or code, bad bank assertion, unknown account …); nothing was recorded in the ledger or bindings',
+  'consent.page_submitted': "A WeChat user's choices on the consent page were recorded in the consent ledger (evidence record id, purposes granted, withdrawn and changed; the person as a blind index)",
+  'binding.page_bound': "A WeChat user's openid (and unionid) was bound to a bank customer id through the bind page and the bank's signed assertion (customer and person as blind indexes only)",
 } as const;
 
 /** A registered audit event type. */

@@ -53,6 +53,7 @@ export async function acceptCallback(deps: InboundDeps, req: CallbackRequest): P
     throw err;
   }
   const { timestamp, nonce } = opened.replayKey;
+  const effects = deps.inboundEffects?.(event);
   let appended;
   try {
     appended = await withDeadline(deps.archive.append({
@@ -64,6 +65,7 @@ export async function acceptCallback(deps: InboundDeps, req: CallbackRequest): P
       // The XML exactly as Tencent sent it is the evidence; `raw` would only repeat it.
       payload: { mode: account.config.mode, plaintextXml: opened.plaintext, event: { ...event, raw: undefined } },
       outbox: account.subscribers.map((app) => ({ kind: 'forward' as const, target: app.id })),
+      ...(effects ? { effects } : {}),
       nonce: {
         key: sha256(`${account.config.id}|${timestamp}|${nonce}`),
         bodyHash: sha256(req.body),

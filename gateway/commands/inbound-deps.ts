@@ -1,4 +1,5 @@
 /** What the inbound commands (acceptCallback, the forward worker) are given by the composition root. */
+import type { ArchiveEntry } from '../archive/types';
 import type { Logger } from 'pino';
 import type { ChatEvent } from '../../connectors/canonical/chat-event';
 import type { AppReply } from '../../connectors/wechat/callback/reply';
@@ -28,8 +29,10 @@ export interface InboundDeps {
   schedule(outboxId: string, attempts?: number, delayMs?: number): void;
   /** Automatic policy on a validated passive reply (see outbound/screen-reply.ts); absent: every valid reply is returned. */
   screenReply?(input: { app: AppConfig; accountId: string; reply: AppReply }): Promise<ReplyScreen>;
-  /** Told about every newly archived inbound event (customer-service window and follow state); must not throw. */
+  /** Told about every newly archived inbound event (customer-service window and follow state, consent capture); must not throw. */
   observeInbound?(event: ChatEvent): void;
+  /** State an inbound event justifies, written in the transaction that archives it (a consent withdrawal keyword); must not fail for business reasons. */
+  inboundEffects?(event: ChatEvent): ArchiveEntry['effects'] | undefined;
   maxSkewSeconds: number;
   replyBudgetMs: number;
   archiveTimeoutMs: number;

@@ -3,6 +3,7 @@
  * environment variables, with secrets optionally read from files. Every
  * problem is reported at once (see load-config.ts).
  */
+import { bindConfigSchema, consentConfigSchema } from '../consent/config';
 import { z } from 'zod';
 import { tencentConfigSchema } from '../upstream/config';
 import { adminConfigSchema } from '../admin-api/config';
@@ -43,6 +44,11 @@ export const corpSchema = z.strictObject({
   contactSecret: wecomSecret.optional(),
   /** Chat archive (会话内容存档): present = the gateway pulls this corp's archive (see gateway/msgaudit/config.ts). */
   msgaudit: corpMsgauditSchema.optional(),
+  /**
+   * The corp's callback (接收事件服务器): present = WeCom may push to /callback/wecom/<id>. The Token and
+   * EncodingAESKey set in the WeCom admin console (`tokenFile` / `encodingAESKeyFile` read them from files).
+   */
+  callback: z.strictObject({ token, encodingAESKey }).optional(),
 });
 export type CorpConfig = z.infer<typeof corpSchema>;
 
@@ -166,6 +172,10 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   /** Chat-archive ingestion of the corps that have a msgaudit block (see gateway/msgaudit/config.ts). */
   msgaudit: msgauditConfigSchema.prefault({}),
+  /** PIPL consent capture: notices, the consent page, the withdrawal keyword, lookup caching (see gateway/consent/config.ts). */
+  consent: consentConfigSchema,
+  /** PII binding through the bind page: the bank's login page and the key its assertions are signed with. */
+  bind: bindConfigSchema,
   accounts: z.array(accountSchema).default([]),
   corps: z.array(corpSchema).default([]),
   apps: z.array(appSchema).default([]),

@@ -17,6 +17,11 @@ export interface GatewayMetrics {
   outboundHeld: Gauge;
   upstreamTokenRefreshes: Counter<'product' | 'mode' | 'outcome'>;
   upstreamApiErrors: Counter<'product' | 'label' | 'retry'>;
+  /** WeCom callback pushes by corp (configuration id) and outcome: archived, duplicate, or the refusal's error code. */
+  wecomCallbacks: Counter<'corp' | 'outcome'>;
+  wecomCallbackSeconds: Histogram<'outcome'>;
+  /** Newly archived WeCom callback events by corp and type (a known type of wecom.md §5, or unknown). */
+  wecomCallbackEvents: Counter<'corp' | 'type'>;
 }
 
 /** Build the registry and the gateway's metrics. */
@@ -39,5 +44,8 @@ export function createMetrics(): GatewayMetrics {
     outboundHeld: new Gauge({ name: 'cgw_outbound_held', help: 'Outbound messages waiting for approval', registers: [registry] }),
     upstreamTokenRefreshes: new Counter({ name: 'cgw_upstream_token_refreshes_total', help: 'Access-token fetches from Tencent', labelNames: ['product', 'mode', 'outcome'], registers: [registry] }),
     upstreamApiErrors: new Counter({ name: 'cgw_upstream_api_errors_total', help: 'Failed Tencent API calls by errcode or failure kind', labelNames: ['product', 'label', 'retry'], registers: [registry] }),
+    wecomCallbacks: new Counter({ name: 'cgw_wecom_callbacks_total', help: 'WeCom callback pushes by corp and outcome', labelNames: ['corp', 'outcome'], registers: [registry] }),
+    wecomCallbackSeconds: new Histogram({ name: 'cgw_wecom_callback_duration_seconds', help: 'WeCom callback handling time until the answer', labelNames: ['outcome'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] }),
+    wecomCallbackEvents: new Counter({ name: 'cgw_wecom_callback_events_total', help: 'Newly archived WeCom callback events by corp and event type', labelNames: ['corp', 'type'], registers: [registry] }),
   };
 }

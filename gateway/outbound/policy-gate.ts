@@ -1,12 +1,14 @@
 /**
  * The live policy, bound to the gateway's lookups: asks the prepared policy
  * what a message needs (window, quota, FINRA count, consent, binding), looks
- * exactly that up, and evaluates. Consent and binding are `unknown` until the
- * consent issue fills the ledger; the policy says what unknown means.
+ * exactly that up, and evaluates. Consent and binding come from the consent
+ * ledger and the binding registry (cached per person); without them
+ * (tests of other rules) they read `unknown` and the policy says what that means.
  */
 import type { Decision } from '../../connectors/canonical/decision';
 import type { OutboundMessage } from '../../connectors/canonical/outbound-message';
-import { UNKNOWN_BINDING, UNKNOWN_CONSENT, type PolicyContext, type WindowAction, type WindowView } from '../../policies/context';
+import { UNKNOWN_BINDING, UNKNOWN_CONSENT, type BindingView, type ConsentView, type PolicyContext, type WindowAction, type WindowView } from '../../policies/context';
+import type { ConsentPurpose } from '../../policies/schema';
 import { contextNeeds, type PreparedPolicy } from '../../policies/prepare';
 import { evaluate } from '../../policies/evaluate';
 import type { ContactStore } from './contact-store';
@@ -25,6 +27,10 @@ export interface PolicyGateDeps {
   now(): number;
   /** How long an app's quota counts are trusted before re-reading them (default 2 s). */
   usageRefreshMs?: number;
+  /** The recipients' consent for `purposes` (consent/policy-views.ts); absent: unknown. */
+  consent?(message: OutboundMessage, purposes: readonly ConsentPurpose[]): Promise<ConsentView>;
+  /** Whether the recipients are bound to bank customers; absent: unknown. */
+  binding?(message: OutboundMessage): Promise<BindingView>;
 }
 
 /** A PolicyGate over the prepared policy and the gateway's stores. */
@@ -36,7 +42,9 @@ export function createPolicyGate(deps: PolicyGateDeps): PolicyGate {
       const now = options.now ?? deps.now();
       const needs = contextNeeds(deps.prepared, message);
       const excludeId = options.atRelease ? Number(message.id) : -1;
-      const [window, appSentToday, appSentThisMinute, sameContent] = await Promise.all([
+      const [consent, binding, window, appSentToday, appSentThisMinute, sameContent] = await Promise.all([
+        needs.consentPurposes.length > 0 && deps.consent ? deps.consent(message, needs.consentPurposes) : Promise.resolve(UNKNOWN_CONSENT),
+        needs.binding && deps.binding ? deps.binding(message) : Promise.resolve(UNKNOWN_BINDING),
         needs.window ? windowView(deps, message) : Promise.resolve(undefined),
         needs.quota ? usage.count(message.appId, needs.quota.kinds, 'day', startOfChinaDay(now), now) : Promise.resolve(0),
         needs.quota ? usage.count(message.appId, needs.quota.kinds, 'minute', now - 60_000, now) : Promise.resolve(0),
@@ -48,8 +56,8 @@ export function createPolicyGate(deps: PolicyGateDeps): PolicyGate {
       const context: PolicyContext = {
         message,
         now,
-        consent: UNKNOWN_CONSENT,
-        binding: UNKNOWN_BINDING,
+        consent,
+        binding,
         window,
         usage: { appSentToday: Math.max(0, appSentToday - own), appSentThisMinute: Math.max(0, appSentThisMinute - own), sameContentRetailRecipients: sameContent },
         requester: { appId: message.appId, ...(owner ? { ownerGroup: owner } : {}) },

@@ -23,6 +23,14 @@ export interface SimulatedAccount {
   readonly callbackUrl: string;
   /** API IP whitelist; when set, token calls from other addresses get 40164. */
   readonly ipWhitelist?: readonly string[];
+  /**
+   * Authorised web-authorization (网页授权) domains: when set, the OAuth
+   * `redirect_uri` host must be one of them exactly (`bank.example`, or
+   * `bank.example:8443` to pin the port too); when absent any http(s) URL is taken.
+   */
+  readonly oauthDomains?: readonly string[];
+  /** Bound to the (one simulated) Open Platform account, so OAuth answers carry a `unionid`; default true. */
+  readonly openPlatformBound?: boolean;
 }
 
 export const APP_ID_PATTERN = /^wx[0-9a-f]{16}$/;
@@ -31,6 +39,8 @@ export const ORIGINAL_ID_PATTERN = /^gh_[0-9a-f]{12}$/;
 /** Tencent accepts 3–32 letters and digits as the push Token. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9]{3,32}$/;
 export const OPENID_PATTERN = /^o[A-Za-z0-9_-]{27}$/;
+/** An authorised OAuth domain as the MP admin console takes it: a host name, optionally with a port. */
+export const OAUTH_DOMAIN_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/;
 
 /** Overrides for `createSimulatedAccount`; anything left out is generated. */
 export interface SimulatedAccountOptions extends Partial<Omit<SimulatedAccount, 'callbackUrl'>> {
@@ -54,6 +64,8 @@ export function createSimulatedAccount(options: SimulatedAccountOptions): Simula
     mode: options.mode ?? 'safe',
     callbackUrl: options.callbackUrl,
     ...(options.ipWhitelist ? { ipWhitelist: [...options.ipWhitelist] } : {}),
+    ...(options.oauthDomains ? { oauthDomains: [...options.oauthDomains] } : {}),
+    ...(options.openPlatformBound !== undefined ? { openPlatformBound: options.openPlatformBound } : {}),
   };
   assertAccountShape(account);
   return account;
@@ -77,6 +89,8 @@ export function assertAccountShape(account: SimulatedAccount): void {
   } catch {
     problems.push('callbackUrl must be an absolute URL');
   }
+  const badDomains = (account.oauthDomains ?? []).filter((d) => !OAUTH_DOMAIN_PATTERN.test(d));
+  if (badDomains.length > 0) problems.push(`oauthDomains must be host names with an optional port, no scheme or path (bad: ${badDomains.join(', ')})`);
   if (problems.length > 0) throw new Error(`invalid simulated account ${account.appId}: ${problems.join('; ')}`);
 }
 

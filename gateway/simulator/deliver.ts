@@ -117,7 +117,8 @@ function broken(attempts: DeliveryAttempt[], request: DeliveryReport['request'],
   return { outcome: 'bad-reply', attempts, request, problem, userNotice: SERVICE_UNAVAILABLE_NOTICE };
 }
 
-function withQuery(base: string, query: string): URL {
+/** `base` with `query` appended to whatever query it already has. */
+export function withQuery(base: string, query: string): URL {
   const url = new URL(base);
   url.search = url.search ? `${url.search.slice(1)}&${query}` : query;
   return url;

@@ -5,8 +5,9 @@
  * it directly).
  *
  * Three states per account and openid, because Tencent answers differently:
- * following; unfollowed (the account saw the user, who left — 45015/43004);
- * unknown (never seen here, or another account's openid — 40003).
+ * following; unfollowed (the account saw the user, who left, or who never
+ * followed but authorised one of its web pages — 45015/43004); unknown (never
+ * seen here, or another account's openid — 40003).
  */
 import type { PushFacts } from './push-facts';
 
@@ -74,6 +75,11 @@ export class FollowerRegistry {
     const record = this.of(appId).get(openid);
     if (record) record.following = false;
     else this.of(appId).set(openid, { openid, following: false, subscribedAt: 0, scene: 'ADD_SCENE_OTHERS', tagIds: [], remark: '' });
+  }
+
+  /** The account learnt the openid without a follow (web authorization): a non-follower it knows. Followers stay followers. */
+  know(appId: string, openid: string): void {
+    if (!this.of(appId).has(openid)) this.of(appId).set(openid, { openid, following: false, subscribedAt: 0, scene: 'ADD_SCENE_OTHERS', tagIds: [], remark: '' });
   }
 
   /** Put a follower under a user tag (for mass sends by `tag_id` and `tagid_list`). @throws Error when the user is unknown. */

@@ -1,6 +1,7 @@
 /**
- * The WeCom half of the simulator: corps, their tokens, customers and welcome
- * codes, served by a Koa app of its own (api/wecom-app.ts explains why).
+ * The WeCom half of the simulator: corps, their tokens, customers, welcome
+ * codes and chat-archive state, served by a Koa app of its own
+ * (api/wecom-app.ts explains why).
  */
 import type Koa from 'koa';
 import { unixSeconds, type Clock } from './clock';
@@ -13,7 +14,10 @@ import type { CallLog } from './state/call-log';
 import type { FaultPlan } from './state/faults';
 import { MemberRateLimit } from './state/member-rate-limit';
 import type { MessageIds } from './state/message-ids';
+import { ArchiveStream } from './state/archive-stream';
+import { MsgauditState } from './state/msgaudit';
 import type { ReceivedLog } from './state/received-log';
+import { createMsgauditMethods } from './simulator-msgaudit';
 import { WelcomeCodes } from './state/welcome-codes';
 import { assertCorpShape, EXTERNAL_USERID_PATTERN, newExternalUserId, type SimulatedCorp } from './state/wecom-corps';
 import { WecomTokenStore, type WecomTokenCheck } from './state/wecom-token-store';
@@ -27,6 +31,8 @@ export interface WecomSideBase {
   ids: MessageIds;
   faults: FaultPlan;
   calls: CallLog;
+  /** Deliver a callback to the corp in the background (skipped when it has no callback URL). */
+  pushLater(corpId: string, xml: string): void;
 }
 
 /** What `addExternalContact` models: the contact, and the add_external_contact event with its WelcomeCode. */
@@ -50,6 +56,7 @@ export function createWecomSide(base: WecomSideBase, corpList: readonly Simulate
   }
   const tokens = new WecomTokenStore([...corps.values()], base.clock, base.rng, limits.tokenTtlSeconds);
   const welcomeCodes = new WelcomeCodes(base.clock, base.rng, limits.welcomeCodeSeconds);
+  const msgaudit = new MsgauditState();
   const deps: WecomApiDeps = {
     clock: base.clock,
     rng: base.rng,
@@ -62,6 +69,7 @@ export function createWecomSide(base: WecomSideBase, corpList: readonly Simulate
     memberRate: new MemberRateLimit({ perMinute: limits.memberPerMinute, perHour: limits.memberPerHour }),
     welcomeCodes,
     ids: base.ids,
+    msgaudit,
   };
   const corpOf = (corpId: string): SimulatedCorp => {
     const corp = corps.get(corpId);
@@ -69,8 +77,20 @@ export function createWecomSide(base: WecomSideBase, corpList: readonly Simulate
     return corp;
   };
 
+  const msgauditMethods = createMsgauditMethods({
+    clock: base.clock,
+    rng: base.rng,
+    state: msgaudit,
+    archive: new ArchiveStream(base.rng),
+    welcomeCodes,
+    corp: corpOf,
+    isCustomer: (corpId, externalUserId) => externalContacts.get(corpId)?.has(externalUserId) === true,
+    pushLater: base.pushLater,
+  });
+
   return {
     app: createWecomApp(deps, base.faults, base.calls) as Koa,
+    msgaudit: msgauditMethods,
     corpIds: [...corps.keys()],
     corp: corpOf,
     checkWecomAccessToken: (token: string | undefined): WecomTokenCheck => tokens.check(token),

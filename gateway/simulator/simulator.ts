@@ -1,10 +1,12 @@
 /**
- * The Tencent simulator: OA token and outbound API endpoints, pushes to the
- * accounts' callback URLs with Tencent's delivery rules, follower state, and
- * a simulated WeCom on a second listener. For gateway tests it keeps a log of
- * every message Tencent accepted (`received`), every call (`calls`) and lets
- * tests schedule faults per path (`faults`). Tests build one per file; `npm
- * start` in demo mode builds one and points demo traffic at the gateway.
+ * The Tencent simulator: OA token and outbound API endpoints, OA web
+ * authorization (OAuth2), pushes to the accounts' callback URLs with
+ * Tencent's delivery rules, follower state, and a simulated WeCom (APIs,
+ * chat-archive consent, callbacks) on a second listener. For gateway tests
+ * it keeps a log of every message Tencent accepted (`received`), every call
+ * (`calls`) and lets tests schedule faults per path (`faults`). Tests build
+ * one per file; `npm start` in demo mode builds one and points demo traffic
+ * at the gateway.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +18,10 @@ import { FollowerRegistry, type Follower, type FollowSource } from './follower-r
 import { readPushFacts } from './push-facts';
 import { cryptoRng, seededRng, type Rng } from './random';
 import { createOaSide, type OaOutboundOptions } from './simulator-oa';
+import type { MsgauditMethods } from './simulator-msgaudit';
+import { createOauthSide, type OauthMethods } from './simulator-oauth';
 import { createWecomSide, type NewExternalContact } from './simulator-wecom';
+import { createWecomCallbacks, type WecomCallbackMethods } from './wecom-callbacks';
 import { faultMiddleware } from './api/fault-middleware';
 import type { WecomLimits } from './api/wecom-limits';
 import { CallCounter } from './state/call-counter';
@@ -24,6 +29,7 @@ import { CallLog, type ApiCall } from './state/call-log';
 import { FaultPlan } from './state/faults';
 import type { OaMediaType } from './state/media-store';
 import { MessageIds } from './state/message-ids';
+import type { OauthLimits } from './state/oauth-grants';
 import { ReceivedLog, type ApiProduct, type DroppedDelivery, type ReceivedFilter, type ReceivedMessage } from './state/received-log';
 import type { QualifyingTrigger, ServiceWindow } from './state/service-window';
 import type { SimulatedCorp } from './state/wecom-corps';
@@ -45,6 +51,8 @@ export interface TencentSimulatorOptions extends OaOutboundOptions {
   /** Simulated WeCom corps, served by `wecomApp` / `listenWecom()`. */
   corps?: readonly SimulatedCorp[];
   wecomLimits?: Partial<WecomLimits>;
+  /** OAuth code and web-token lifetimes, the access_token minute limit (defaults: Tencent's). */
+  oauthLimits?: Partial<OauthLimits>;
 }
 
 export interface ListeningSimulator {
@@ -53,7 +61,7 @@ export interface ListeningSimulator {
   close(): Promise<void>;
 }
 
-export interface TencentSimulator {
+export interface TencentSimulator extends OauthMethods, MsgauditMethods, WecomCallbackMethods {
   /** Koa app with the OA API (api.weixin.qq.com): token and outbound endpoints. */
   readonly app: Koa;
   /** Koa app with the WeCom API (qyapi.weixin.qq.com); a separate host because the paths collide with OA's. */
@@ -62,7 +70,7 @@ export interface TencentSimulator {
   readonly tokens: OaTokenStore;
   /** Faults scheduled per API path, for both products. */
   readonly faults: FaultPlan;
-  /** Serve the OA API; the URL is what SDKs take as their API host. */
+  /** Serve the OA API (and the OAuth authorize page); the URL is what SDKs take as their API host. */
   listen(port?: number, host?: string): Promise<ListeningSimulator>;
   /** Serve the WeCom API on its own port. */
   listenWecom(port?: number, host?: string): Promise<ListeningSimulator>;
@@ -84,11 +92,15 @@ export interface TencentSimulator {
   dropped(filter?: { corpId?: string; agentId?: number; userid?: string }): DroppedDelivery[];
   /** Every API request and how it ended (status, errcode, fault), oldest first. */
   calls(filter?: { product?: ApiProduct; path?: string; appId?: string; corpId?: string }): ApiCall[];
-  /** Wait until background pushes (job-finish events) have been delivered. */
+  /** Wait until background pushes (OA job-finish events, WeCom msg_audit_approved) have been delivered. */
   settled(): Promise<void>;
 
-  /** The user follows now (or at `at`, epoch ms), as if a subscribe push had gone out. */
-  follow(appId: string, openid: string, options?: { at?: number } & Partial<FollowSource>): void;
+  /**
+   * The user follows now (or at `at`, epoch ms), as if a subscribe push had gone out;
+   * `unionid` says which person it is (the same unionid at another account is the same person).
+   * @throws Error when the openid is already another person's.
+   */
+  follow(appId: string, openid: string, options?: { at?: number; unionid?: string } & Partial<FollowSource>): void;
   /** The user unfollows; the account keeps knowing the openid (45015/43004 rather than 40003). */
   unfollow(appId: string, openid: string): void;
   /** Put a follower under a user tag (mass `tag_id`, `tagid_list`). */
@@ -155,15 +167,31 @@ export function createTencentSimulator(options: TencentSimulatorOptions): Tencen
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     });
   };
+  const track = (work: Promise<unknown>): void => {
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  };
   const pushLater = (appId: string, xml: string): void => {
     // Tencent reports job results after it has answered the send; a failed delivery is the account server's problem.
-    const delivery = new Promise((resolve) => setImmediate(resolve)).then(() => send(appId, xml)).catch(() => undefined);
-    background.add(delivery);
-    void delivery.finally(() => background.delete(delivery));
+    track(new Promise((resolve) => setImmediate(resolve)).then(() => send(appId, xml)).catch(() => undefined));
   };
 
+  const newFollowerOpenid = (appId: string): string => (generators.get(accountOf(appId).appId) as FollowerGenerator).next();
+
   const oa = createOaSide({ clock, rng, tokens, followers: registry, received, counter, ids, account: accountOf, pushLater }, options);
-  const wecom = createWecomSide({ clock, rng, received, counter, ids, faults, calls }, options.corps ?? [], options.wecomLimits);
+  const oauth = createOauthSide(
+    { clock, rng, followers: registry, counter, findAccount: (appId) => accounts.get(appId), account: accountOf, newOpenid: newFollowerOpenid },
+    options.oauthLimits,
+  );
+  const wecomCallbacks = createWecomCallbacks({
+    clock,
+    rng,
+    corp: (corpId) => wecom.corp(corpId),
+    track,
+    ...(options.attemptTimeoutMs !== undefined ? { attemptTimeoutMs: options.attemptTimeoutMs } : {}),
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  });
+  const wecom = createWecomSide({ clock, rng, received, counter, ids, faults, calls, pushLater: wecomCallbacks.pushLater }, options.corps ?? [], options.wecomLimits);
 
   const app = new Koa();
   app.use(
@@ -179,6 +207,7 @@ export function createTencentSimulator(options: TencentSimulatorOptions): Tencen
   app.use(tokenRouter.routes());
   app.use(tokenRouter.allowedMethods());
   app.use(oa.router.routes());
+  app.use(oauth.router.routes());
 
   return {
     app,
@@ -194,7 +223,7 @@ export function createTencentSimulator(options: TencentSimulatorOptions): Tencen
     verifyUrl: (appId) =>
       verifyUrl(accountOf(appId), { clock, rng, ...(options.attemptTimeoutMs !== undefined ? { timeoutMs: options.attemptTimeoutMs } : {}) }),
     followers: (appId) => registry.list(accountOf(appId).appId),
-    newFollowerOpenid: (appId) => (generators.get(accountOf(appId).appId) as FollowerGenerator).next(),
+    newFollowerOpenid,
     checkAccessToken: (token) => tokens.checkAccessToken(token),
     received: (filter) => received.list(filter),
     dropped: (filter) => received.dropped(filter),
@@ -202,7 +231,10 @@ export function createTencentSimulator(options: TencentSimulatorOptions): Tencen
     async settled() {
       while (background.size > 0) await Promise.all([...background]);
     },
-    follow: oa.follow,
+    follow(appId, openid, { unionid, ...rest } = {}) {
+      if (unionid !== undefined) oauth.linkUnionid(appId, openid, unionid);
+      oa.follow(appId, openid, rest);
+    },
     unfollow: oa.unfollow,
     tagFollower: oa.tagFollower,
     recordQualifyingAction: oa.recordQualifyingAction,
@@ -216,6 +248,11 @@ export function createTencentSimulator(options: TencentSimulatorOptions): Tencen
     checkWecomAccessToken: wecom.checkWecomAccessToken,
     externalContacts: wecom.externalContacts,
     addExternalContact: wecom.addExternalContact,
+    ...oauth.methods,
+    ...wecom.msgaudit,
+    pushWecomEvent: wecomCallbacks.pushWecomEvent,
+    verifyWecomUrl: wecomCallbacks.verifyWecomUrl,
+    wecomCallbacks: wecomCallbacks.wecomCallbacks,
   };
 }
 

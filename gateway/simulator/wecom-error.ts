@@ -43,6 +43,9 @@ export const WECOM_ERRMSG = {
   82002: 'invalid party list size',
   82003: 'invalid tag list size',
   301002: 'not allow operate another agent with this accesstoken.',
+  301059: 'not internal group',
+  301060: 'too many params',
+  301061: 'userid or exteropenid not exist',
 } as const satisfies Record<number, string>;
 
 export type WecomErrcode = keyof typeof WECOM_ERRMSG;

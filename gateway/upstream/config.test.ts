@@ -5,6 +5,7 @@ describe('tencentConfigSchema', () => {
     expect(tencentConfigSchema.parse({})).toEqual({
       oaBaseUrl: 'https://api.weixin.qq.com',
       wecomBaseUrl: 'https://qyapi.weixin.qq.com',
+      oauthAuthorizeUrl: 'https://open.weixin.qq.com/connect/oauth2/authorize',
       timeoutMs: 10_000,
       maxResponseBytes: 4 * 1024 * 1024,
       maxSockets: 64,

@@ -32,6 +32,8 @@ export const tencentConfigSchema = z
     oaBaseUrl: httpUrl.default('https://api.weixin.qq.com'),
     /** WeCom API host. */
     wecomBaseUrl: httpUrl.default('https://qyapi.weixin.qq.com'),
+    /** OA web authorization (网页授权) endpoint the consent and bind pages send the browser to; the simulator's `/connect/oauth2/authorize` in demo mode and tests. */
+    oauthAuthorizeUrl: httpUrl.default('https://open.weixin.qq.com/connect/oauth2/authorize'),
     /** Deadline of one Tencent exchange (connect, send, answer). */
     timeoutMs: z.number().int().min(500).max(120_000).default(10_000),
     /** PEM file of extra CAs to trust (a TLS-inspecting egress proxy); added to Node's bundled roots. */

@@ -46,7 +46,7 @@ const windowAction = z.strictObject({ trigger: z.enum(WINDOW_TRIGGERS), at: case
 const context = {
   now: caseTime.optional(),
   message: message.optional(),
-  consent: z.record(z.string(), z.partialRecord(z.enum(CONSENT_PURPOSES), z.enum(['granted', 'withdrawn', 'missing', 'unknown']))).optional(),
+  consent: z.record(z.string(), z.partialRecord(z.enum(CONSENT_PURPOSES), z.enum(['granted', 'withdrawn', 'missing', 'stale', 'unknown']))).optional(),
   binding: z.record(z.string(), z.enum(['bound', 'unbound', 'unknown'])).optional(),
   window: z.union([z.literal('unknown'), z.record(z.string(), z.array(windowAction))]).optional(),
   usage: z.strictObject({ appSentToday: z.number().int().min(0).optional(), appSentThisMinute: z.number().int().min(0).optional(), sameContentRetailRecipients: z.number().int().min(0).optional() }).optional(),

@@ -41,8 +41,14 @@ export interface OutboundHarness {
   adminToken: string;
   db: TestDatabase;
   dataDir: string;
-  /** A new follower who just wrote to the account: archived by the gateway, 48-hour window open. */
+  /**
+   * A new follower who just wrote to the account (archived by the gateway, 48-hour window open) and is a
+   * bank customer: bound to a customer id and consented to marketing, so templates and mass sends pass
+   * the consent and binding rules.
+   */
   followerWhoWrote(content?: string): Promise<string>;
+  /** The same, but a stranger: no binding and no recorded consent. */
+  strangerWhoWrote(content?: string): Promise<string>;
   close(opts?: { drop?: boolean }): Promise<void>;
 }
 
@@ -95,6 +101,8 @@ export async function startOutboundHarness(options: OutboundHarnessOptions): Pro
       outbound: { backoffBaseMs: 50, backoffMaxMs: 300, inlineTimeoutMs: 3000, claimMs: 5000, maxAttempts: 6 },
       tencent: { oaBaseUrl: listening[0]!.url, wecomBaseUrl: listening[1]!.url, timeoutMs: 2000 },
       logging: { level: 'silent' },
+      // Outbound tests count customer-service quota and received messages: the consent notice on follow is tested on its own (test/consent).
+      consent: { capture: false },
       ...(policyFile ? { policy: { file: policyFile } } : {}),
       accounts: [{ id: ACCOUNT_ID, appId: account.appId, appSecret: account.appSecret, originalId: account.originalId, token: account.token, encodingAESKey: account.encodingAESKey, mode: account.mode }],
       corps: [{ id: CORP_ID, corpId: corp.corpId, agents: corp.agents.map((a) => ({ agentId: a.agentId, secret: a.secret })), contactSecret: corp.contactSecret }],
@@ -112,14 +120,27 @@ export async function startOutboundHarness(options: OutboundHarnessOptions): Pro
   const url = `http://127.0.0.1:${port}`;
   let gatewayClosed = false;
   const plainApp = { appId: app.appId, appSecret: app.appSecret, corpId: app.corpId, corpSecret: app.corpSecret };
+  const strangerWhoWrote = async (content = '你好'): Promise<string> => {
+    const openid = sim.newFollowerOpenid(account.appId);
+    await sim.send(account.appId, pushes.subscribeEvent({ toUserName: account.originalId, fromUserName: openid }));
+    await sim.send(account.appId, pushes.textMessage({ toUserName: account.originalId, fromUserName: openid, content }));
+    await gateway.outbound.contacts.flush();
+    return openid;
+  };
   return {
     gateway, config, url, oaBase: `${url}/oa/${ACCOUNT_ID}`, wecomBase: `${url}/wecom/${CORP_ID}`, account, corp, sim, app: plainApp,
     adminToken: adminTokenFor(config), db, dataDir,
+    strangerWhoWrote,
     async followerWhoWrote(content = '你好') {
-      const openid = sim.newFollowerOpenid(account.appId);
-      await sim.send(account.appId, pushes.subscribeEvent({ toUserName: account.originalId, fromUserName: openid }));
-      await sim.send(account.appId, pushes.textMessage({ toUserName: account.originalId, fromUserName: openid, content }));
-      await gateway.outbound.contacts.flush();
+      const openid = await strangerWhoWrote(content);
+      const person = { kind: 'openid' as const, id: openid, accountId: ACCOUNT_ID };
+      const at = Date.now();
+      await gateway.consent.bindings.bind({ persons: [person], customerId: `CIF-${openid.slice(-10)}`, source: 'crm_api', occurredAt: at, evidence: { payload: { test: 'harness' }, dedupeKey: `harness-bind-${openid}` } });
+      const notice = gateway.consent.notices.get('marketing', 'zh-CN')!;
+      await gateway.consent.ledger.record({
+        person, channel: 'oa_page', source: 'user', occurredAt: at, changes: [{ purpose: 'marketing', action: 'grant', noticeVersion: notice.version, language: 'zh-CN' }],
+        evidence: { payload: { test: 'harness' }, dedupeKey: `harness-consent-${openid}` },
+      });
       return openid;
     },
     async close(opts = {}) {

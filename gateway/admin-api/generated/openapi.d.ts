@@ -296,7 +296,7 @@ export interface components {
          * @description Registered audit event codes (gateway/audit/event-types.ts and docs/audit-event-types.md; a test keeps all three equal).
          * @enum {string}
          */
-        AuditEventType: "admin.auth.failed" | "admin.access.denied" | "admin.approval.list" | "admin.approval.view" | "admin.approval.approve" | "admin.approval.reject" | "admin.approval.comment" | "admin.message.status" | "admin.policy.eval" | "admin.audit.list" | "admin.audit.verify" | "api.auth.failed" | "outbound.held" | "outbound.released" | "outbound.rejected" | "outbound.expired" | "outbound.denied_at_release" | "admin.app.tokens.revoke";
+        AuditEventType: "admin.auth.failed" | "admin.access.denied" | "admin.approval.list" | "admin.approval.view" | "admin.approval.approve" | "admin.approval.reject" | "admin.approval.comment" | "admin.message.status" | "admin.policy.eval" | "admin.audit.list" | "admin.audit.verify" | "api.auth.failed" | "outbound.held" | "outbound.released" | "outbound.rejected" | "outbound.expired" | "outbound.denied_at_release" | "admin.app.tokens.revoke" | "page.rejected" | "consent.page_submitted" | "binding.page_bound";
         AuditFinding: {
             detail: string;
             eventId: string | null;
@@ -475,7 +475,7 @@ export interface components {
          * @description The closed set of decision reason codes (REASON_CODES in connectors/canonical/decision.ts; a test keeps them equal).
          * @enum {string}
          */
-        ReasonCode: "policy.default_allow" | "consent.missing" | "consent.withdrawn" | "consent.unknown" | "binding.absent" | "binding.unknown" | "window.expired" | "window.quota_exhausted" | "window.unknown" | "lexicon.blocked" | "lexicon.held" | "lexicon.flagged" | "pii.blocked" | "pii.held" | "pii.detected" | "pii.masked" | "quota.app_exceeded" | "finra2210.threshold" | "approval.required" | "transform.disclaimer" | "transform.failed";
+        ReasonCode: "policy.default_allow" | "consent.missing" | "consent.withdrawn" | "consent.stale" | "consent.unknown" | "binding.absent" | "binding.unknown" | "window.expired" | "window.quota_exhausted" | "window.unknown" | "lexicon.blocked" | "lexicon.held" | "lexicon.flagged" | "pii.blocked" | "pii.held" | "pii.detected" | "pii.masked" | "quota.app_exceeded" | "finra2210.threshold" | "approval.required" | "transform.disclaimer" | "transform.failed";
         Rejection: {
             /** Format: date-time */
             at: string;

@@ -18,6 +18,13 @@ export interface ArchiveRecordRow {
   recordType: string;
   accountBidx: string;
   subjectBidx: string | null;
+  /**
+   * Blind index of the bank customer the subject was bound to when the record
+   * was written (or when it was bound later): "everything with customer X" is
+   * one indexed query. A search column outside the chain hash, so a binding
+   * made after the record can fill it in.
+   */
+  customerBidx?: string | null;
   timeBucketBidx: string;
   /** Blind index of the natural key; a second delivery of the same message collides here. */
   dedupeBidx: string;
@@ -44,6 +51,7 @@ export function archiveRecordEntity(dialect: Dialect): EntitySchema<ArchiveRecor
       recordType: varcharColumn('record_type', 64),
       accountBidx: varcharColumn('account_bidx', 64),
       subjectBidx: varcharColumn('subject_bidx', 64, { nullable: true }),
+      customerBidx: varcharColumn('customer_bidx', 64, { nullable: true }),
       timeBucketBidx: varcharColumn('time_bucket_bidx', 64),
       dedupeBidx: varcharColumn('dedupe_bidx', 64),
       keyId: varcharColumn('key_id', 64),
@@ -60,6 +68,7 @@ export function archiveRecordEntity(dialect: Dialect): EntitySchema<ArchiveRecor
     indices: [
       { name: 'ix_archive_record_account_time', columns: ['accountBidx', 'timeBucketBidx'] },
       { name: 'ix_archive_record_subject', columns: ['subjectBidx'] },
+      { name: 'ix_archive_record_customer', columns: ['customerBidx'] },
     ],
   });
 }

@@ -15,6 +15,9 @@ import { auditEventEntity, auditHeadEntity } from './audit-event';
 import { leaseEntity } from './lease';
 import { upstreamTokenEntity } from './upstream-token';
 import { msgauditCursorEntity } from './msgaudit-cursor';
+import { consentEntryEntity, pageStateEntity, piiBindingEntity } from './consent-entry';
+import { complianceAlertEntity } from './compliance-alert';
+import { wecomContactPairEntity, wecomRoomEntity } from './wecom-contact-pair';
 
 export * from './archive-record';
 export * from './callback-nonce';
@@ -30,6 +33,9 @@ export * from './audit-event';
 export * from './lease';
 export * from './upstream-token';
 export * from './msgaudit-cursor';
+export * from './consent-entry';
+export * from './compliance-alert';
+export * from './wecom-contact-pair';
 
 /** All entity schemas with the column types of `dialect` (binary and long text differ per back end). */
 export function entitiesFor(dialect: Dialect): EntitySchema<any>[] {
@@ -47,5 +53,8 @@ export function entitiesFor(dialect: Dialect): EntitySchema<any>[] {
     auditEventEntity(dialect), auditHeadEntity(),
     leaseEntity(), upstreamTokenEntity(dialect),
     msgauditCursorEntity(dialect),
+    consentEntryEntity(), piiBindingEntity(dialect), pageStateEntity(dialect),
+    complianceAlertEntity(dialect),
+    wecomContactPairEntity(dialect), wecomRoomEntity(),
   ];
 }

@@ -5,6 +5,7 @@ import { Outbound1795500002000 } from './1795500002000-outbound';
 import { AuditLog1795500000000 } from './1795500000000-audit-log';
 import { UpstreamTokens1795500001000 } from './1795500001000-upstream-tokens';
 import { Msgaudit1795500003000 } from './1795500003000-msgaudit';
+import { Consent1795500004000 } from './1795500004000-consent';
 
 /** A migration class, as TypeORM's `migrations` option takes it. */
 export type MigrationClass = new () => MigrationInterface;
@@ -16,6 +17,7 @@ export const migrations: readonly MigrationClass[] = [
   AuditLog1795500000000,
   UpstreamTokens1795500001000,
   Msgaudit1795500003000,
+  Consent1795500004000,
 ].sort((a, b) => migrationTimestamp(a) - migrationTimestamp(b));
 
 // Sorted by the timestamp in the class name, so migrations added in parallel branches run in time order.

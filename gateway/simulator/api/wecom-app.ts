@@ -17,6 +17,8 @@ import type { WecomApiDeps } from './wecom-endpoint';
 import { GETTOKEN_PATH, getTokenEndpoint } from './wecom-gettoken';
 import { MESSAGE_SEND_PATH, messageSendEndpoint } from './wecom-message-send';
 import { SEND_WELCOME_MSG_PATH, sendWelcomeMsgEndpoint } from './wecom-welcome-msg';
+import { CHECK_ROOM_AGREE_PATH, CHECK_SINGLE_AGREE_PATH, checkRoomAgreeEndpoint, checkSingleAgreeEndpoint } from './wecom-msgaudit-agree';
+import { GET_PERMIT_USER_LIST_PATH, getPermitUserListEndpoint, MSGAUDIT_GROUPCHAT_GET_PATH, msgauditGroupchatGetEndpoint } from './wecom-msgaudit-rooms';
 
 /** The WeCom Koa app with call logging, faults and every endpoint. */
 export function createWecomApp(deps: WecomApiDeps, faults: FaultPlan, calls: CallLog): Koa {
@@ -35,6 +37,10 @@ export function createWecomApp(deps: WecomApiDeps, faults: FaultPlan, calls: Cal
   router.all(MESSAGE_SEND_PATH, messageSendEndpoint(deps));
   router.all(ADD_MSG_TEMPLATE_PATH, addMsgTemplateEndpoint(deps));
   router.all(SEND_WELCOME_MSG_PATH, sendWelcomeMsgEndpoint(deps));
+  router.all(CHECK_SINGLE_AGREE_PATH, checkSingleAgreeEndpoint(deps));
+  router.all(CHECK_ROOM_AGREE_PATH, checkRoomAgreeEndpoint(deps));
+  router.all(GET_PERMIT_USER_LIST_PATH, getPermitUserListEndpoint(deps));
+  router.all(MSGAUDIT_GROUPCHAT_GET_PATH, msgauditGroupchatGetEndpoint(deps));
   app.use(router.routes());
   return app;
 }

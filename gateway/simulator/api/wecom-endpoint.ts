@@ -10,6 +10,7 @@ import type { Rng } from '../random';
 import type { CallCounter } from '../state/call-counter';
 import type { MemberRateLimit } from '../state/member-rate-limit';
 import type { MessageIds } from '../state/message-ids';
+import type { MsgauditState } from '../state/msgaudit';
 import type { ReceivedLog } from '../state/received-log';
 import type { WelcomeCodes } from '../state/welcome-codes';
 import type { SimulatedCorp } from '../state/wecom-corps';
@@ -34,6 +35,7 @@ export interface WecomApiDeps {
   memberRate: MemberRateLimit;
   welcomeCodes: WelcomeCodes;
   ids: MessageIds;
+  msgaudit: MsgauditState;
 }
 
 export type WecomResult = { ok: true; body: Record<string, unknown> } | { ok: false; errcode: WecomErrcode; message?: string };

@@ -26,6 +26,8 @@ export interface WecomLimits {
   /** Mass messages one customer may receive per Beijing month; `undefined` = the month's number of days (current rule). */
   customerMonthlyCap?: number;
   welcomeCodeSeconds: number;
+  /** msgaudit/check_single_agree `info` entries (301060 beyond). */
+  agreeCheckMax: number;
 }
 
 export const DEFAULT_WECOM_LIMITS: WecomLimits = {
@@ -43,4 +45,5 @@ export const DEFAULT_WECOM_LIMITS: WecomLimits = {
   attachmentsMax: 9,
   taskTextMaxBytes: 4000,
   welcomeCodeSeconds: WELCOME_CODE_TTL_SECONDS,
+  agreeCheckMax: 100,
 };

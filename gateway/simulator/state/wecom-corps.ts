@@ -3,9 +3,12 @@
  * issues, so the gateway's format checks run for real: CorpID `ww` + 16 hex,
  * secrets 43 × base64url, agent ids ≥ 1000000 (self-built apps start at
  * 1000002), userids 1–64 of [A-Za-z0-9_.@-], external_userids `wm`/`wo` + 30
- * base64url.
+ * base64url; the callback Token 3–32 letters or digits and EncodingAESKey 43
+ * × [A-Za-z0-9], as for OA.
  */
-import { cryptoRng, randomBase64Url, randomHex, seededRng, type Rng } from '../random';
+import { aesKeyFromEncodingAESKey } from '../../../connectors/wechat/callback/crypto';
+import { TOKEN_PATTERN } from '../accounts';
+import { cryptoRng, randomAlnum, randomBase64Url, randomHex, seededRng, type Rng } from '../random';
 
 /** One self-built app and its secret. */
 export interface SimulatedAgent {
@@ -19,6 +22,18 @@ export interface SimulatedCorp {
   readonly agents: readonly SimulatedAgent[];
   /** The 客户联系 (customer contact) secret, for the externalcontact APIs. */
   readonly contactSecret: string;
+  /** The 会话内容存档 (chat archive) secret, for the msgaudit APIs and the Finance SDK. */
+  readonly msgauditSecret: string;
+  /**
+   * Where WeCom pushes the corp's callbacks (the gateway's `/callback/wecom/{corpConfigId}`).
+   * One URL, Token and key per corp stand for the app, 客户联系 and archive-notify
+   * callback settings, which a real corp may point at the same receiver.
+   */
+  readonly callbackUrl?: string;
+  /** The callback Token (signatures). */
+  readonly token: string;
+  /** The callback EncodingAESKey (43 characters). */
+  readonly encodingAESKey: string;
   /** Member userids (the apps' visible range is the whole corp). */
   readonly members: readonly string[];
   /** Customers the corp's members have added. */
@@ -60,6 +75,11 @@ export function createSimulatedCorp(options: SimulatedCorpOptions = {}): Simulat
     externalContacts: options.externalContacts ?? Array.from({ length: options.externalContactCount ?? 3 }, () => newExternalUserId(rng)),
     ...(options.parties ? { parties: options.parties } : {}),
     ...(options.tags ? { tags: options.tags } : {}),
+    // Drawn after the older fields, so a seed still yields the same ids it did before these existed.
+    msgauditSecret: options.msgauditSecret ?? randomBase64Url(rng, 43),
+    token: options.token ?? randomAlnum(rng, 32),
+    encodingAESKey: options.encodingAESKey ?? randomAlnum(rng, 43),
+    ...(options.callbackUrl !== undefined ? { callbackUrl: options.callbackUrl } : {}),
   };
   assertCorpShape(corp);
   return corp;
@@ -78,7 +98,17 @@ export function assertCorpShape(corp: SimulatedCorp): void {
   }
   if (new Set(corp.agents?.map((a) => a.agentId)).size !== corp.agents?.length) problems.push('agentIds must be distinct');
   if (!CORP_SECRET_PATTERN.test(String(corp.contactSecret))) problems.push('contactSecret must be 43 base64url characters');
-  if (secrets.has(corp.contactSecret) || secrets.size !== corp.agents?.length) problems.push('every secret must be distinct');
+  if (!CORP_SECRET_PATTERN.test(String(corp.msgauditSecret))) problems.push('msgauditSecret must be 43 base64url characters');
+  if (secrets.has(corp.contactSecret) || secrets.has(corp.msgauditSecret) || corp.contactSecret === corp.msgauditSecret || secrets.size !== corp.agents?.length) {
+    problems.push('every secret must be distinct');
+  }
+  if (!TOKEN_PATTERN.test(String(corp.token))) problems.push('token must be 3-32 letters or digits');
+  try {
+    aesKeyFromEncodingAESKey(String(corp.encodingAESKey));
+  } catch {
+    problems.push('encodingAESKey must be 43 characters [A-Za-z0-9]');
+  }
+  if (corp.callbackUrl !== undefined && !isHttpUrl(corp.callbackUrl)) problems.push('callbackUrl must be an absolute http(s) URL');
   const badMembers = (corp.members ?? []).filter((m) => !USERID_PATTERN.test(m));
   if (!Array.isArray(corp.members) || badMembers.length > 0) problems.push(`members must be userids of 1-64 [A-Za-z0-9_.@-]${badMembers.length ? ` (bad: ${badMembers.join(', ')})` : ''}`);
   const badExternal = (corp.externalContacts ?? []).filter((e) => !EXTERNAL_USERID_PATTERN.test(e));
@@ -92,4 +122,13 @@ export function assertCorpShape(corp: SimulatedCorp): void {
     }
   }
   if (problems.length > 0) throw new Error(`invalid simulated corp ${String(corp.corpId)}: ${problems.join('; ')}`);
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }

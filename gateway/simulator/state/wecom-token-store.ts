@@ -1,14 +1,14 @@
 /**
- * WeCom access tokens (wecom.md §2): one per secret — each app's secret and
- * the contact secret get their own — and, unlike OA, gettoken hands back the
+ * WeCom access tokens (wecom.md §2): one per secret — each app's secret, the
+ * contact secret and the chat-archive secret get their own — and, unlike OA, gettoken hands back the
  * same token while it is valid, minting a new one only after expiry.
  */
 import type { Clock } from '../clock';
 import { randomBase64Url, type Rng } from '../random';
 import type { SimulatedCorp } from './wecom-corps';
 
-/** Whose token it is: an app (agent) or the customer-contact secret. */
-export type WecomPrincipal = { corpId: string; kind: 'agent'; agentId: number } | { corpId: string; kind: 'contact' };
+/** Whose token it is: an app (agent), the customer-contact secret or the chat-archive (msgaudit) secret. */
+export type WecomPrincipal = { corpId: string; kind: 'agent'; agentId: number } | { corpId: string; kind: 'contact' } | { corpId: string; kind: 'msgaudit' };
 
 export type WecomTokenGrant =
   | { ok: true; accessToken: string; expiresIn: number; principal: WecomPrincipal }
@@ -75,6 +75,7 @@ export class WecomTokenStore {
 
 function principalOf(corp: SimulatedCorp, secret: string): WecomPrincipal | undefined {
   if (secret === corp.contactSecret) return { corpId: corp.corpId, kind: 'contact' };
+  if (secret === corp.msgauditSecret) return { corpId: corp.corpId, kind: 'msgaudit' };
   const agent = corp.agents.find((a) => a.secret === secret);
   return agent && { corpId: corp.corpId, kind: 'agent', agentId: agent.agentId };
 }

@@ -69,6 +69,8 @@ export async function startApiHarness(options: Partial<TencentSimulatorOptions> 
     members: ['ZhangSan', 'lisi', 'wangwu'],
     parties: { '2': ['lisi', 'wangwu'] },
     tags: { '7': ['ZhangSan'] },
+    // WeCom callbacks (msg_audit_approved, …) land on the same recording server as the OA pushes.
+    callbackUrl: pushServer.url,
   });
   const clock = createManualClock();
   let sim: TencentSimulator;

@@ -1,0 +1,20 @@
+/** Blind indexes of persons: the archive's `subject` index, so ledger rows, bindings and archive records join on the same value. */
+import { blindIndex } from '../archive/crypto/blind-index';
+import type { KeyStore } from '../archive/crypto/key-store';
+import type { PersonRef } from './ports';
+
+export type PersonIndex = (person: Pick<PersonRef, 'id'>) => string;
+
+export function personIndex(keyStore: KeyStore): PersonIndex {
+  return (person) => blindIndex(keyStore.indexKey(), 'subject', person.id);
+}
+
+export function customerIndex(keyStore: KeyStore): (customerId: string) => string {
+  return (customerId) => blindIndex(keyStore.indexKey(), 'customer', customerId);
+}
+
+/** Tencent ids are ASCII letters, digits, '-' and '_' (openid 28, unionid 29, external_userid 32 in practice). */
+export const PERSON_ID = /^[A-Za-z0-9_-]{6,64}$/;
+
+/** A bank customer id (CIF): letters, digits and . _ : - ; no spaces, at most 64. */
+export const CUSTOMER_ID = /^[\p{L}\p{N}._:-]{1,64}$/u;
