@@ -58,6 +58,8 @@ import { createMsgaudit, type Msgaudit } from './msgaudit/create-msgaudit';
 import { createConsent, type Consent } from './consent/create-consent';
 import { bindingView, consentView } from './consent/policy-views';
 import { oaConsentCapture, type OaCapture } from './consent/oa-capture';
+import { wecomConsent, type WecomConsent } from './consent/wecom-consent';
+import { wecomTokenKey } from './upstream/token-key';
 import { submitOutbound } from './outbound/submit-outbound';
 import { classifyOaSend } from '../connectors/wechat/outbound/classify-oa';
 import { wecomCallbackRoutes } from './http/wecom-callback-routes'; // WeCom callbacks
@@ -105,6 +107,8 @@ export interface Gateway {
   consent: Consent;
   /** OA consent capture (notice on follow / first contact, withdrawal keyword). */
   consentCapture: OaCapture;
+  /** WeCom archiving consent: agree/disagree, msg_audit_approved, reconciliation with check_single_agree / check_room_agree. */
+  wecomConsent: WecomConsent;
   /** Run one expiry pass over held messages now (the sweeper does it every sweep interval). */
   expireHeld(): Promise<number>;
   /** Listen on config.server (or the given port); resolves with the bound port. */
@@ -154,11 +158,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   await writer.init();
   const reader = new ArchiveReader((id) => archiveStore.load(id), keyStore);
   let msgaudit: Msgaudit;
+  // Built once the consent ledger exists (below); the pullers read their hooks at pull time.
+  let wecomConsentService: WecomConsent | undefined;
   try {
     msgaudit = createMsgaudit({
       config: config.msgaudit, corps: config.corps, dataSource, gate, archive: writer, reader, outbox, registry: metrics.registry, logger, now,
       // Called once pullers run (msgaudit.start() below), when deps exists.
       schedule: (id, attempts, delayMs) => deps.schedule(id, attempts, delayMs),
+      hooks: () => wecomConsentService?.msgauditHooks,
     });
   } catch (err) {
     await dataSource.destroy();
@@ -238,6 +245,16 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
   });
   deps.inboundEffects = (event) => consentCapture.inboundEffects(event);
+  const msgauditCorps = config.corps.filter((c) => c.msgaudit !== undefined);
+  wecomConsentService = wecomConsent({
+    consent, dataSource, gate, keyStore, corps: msgauditCorps.map((c) => ({ id: c.id, corpId: c.corpId })), intervalMs: config.consent.wecomReconcileIntervalMs, now, logger,
+    async callMsgaudit(corpConfigId, path, body) {
+      const corp = msgauditCorps.find((c) => c.id === corpConfigId)!;
+      const result = await upstream.callTencent(wecomTokenKey(corp.corpId, 'msgaudit'), { method: 'POST', path, json: body });
+      if (!result.ok) throw result.error;
+      return result.body;
+    },
+  });
   deps.screenReply = (input) => screenPassiveReply(outbound, input);
   deps.observeInbound = (event) => {
     const observation = windowObservation(event, subjectIndex(event.fromUserName));
@@ -314,7 +331,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // --- WeCom callbacks (/callback/wecom/:corp): begin ---
   const wecomCallbacks = wecomCallbackRoutes(wecomCallbackDeps(config, {
     archive: writer, now, logger, metrics,
-    hooks: { msgauditNotify: (corp) => msgaudit.wakeUp(corp), ...options.wecomCallbackHooks },
+    hooks: { msgauditNotify: (corp) => msgaudit.wakeUp(corp), ...wecomConsentService.callbackHooks, ...options.wecomCallbackHooks },
   }), config.callbacks.maxBodyBytes);
   app.use(wecomCallbacks.routes()).use(wecomCallbacks.allowedMethods());
   // --- WeCom callbacks: end ---
@@ -326,10 +343,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   }
   msgaudit.start();
   consent.start();
+  if (housekeeping) wecomConsentService.start();
   let server: Server | undefined;
 
   return {
-    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens, msgaudit, consent, consentCapture,
+    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens, msgaudit, consent, consentCapture, wecomConsent: wecomConsentService,
     expireHeld: () => expireHeld(outbound),
     async listen(port = config.server.port) {
       server = createServer(app.callback());
@@ -353,6 +371,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       // Before the writer closes: a batch being pulled commits (or rolls back) whole.
       await msgaudit.stop();
       await consent.stop();
+      await wecomConsentService!.stop();
       await consentCapture.settled();
       await sweeper.stop();
       await queue.close({ drainTimeoutMs: config.server.shutdownGraceMs });

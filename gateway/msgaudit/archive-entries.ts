@@ -10,6 +10,7 @@
 import { canonicalJson } from '../../connectors/canonical/json';
 import type { ArchiveEntry } from '../archive/types';
 import type { RawOutcome, RecordOutcome } from './decrypt-batch';
+import type { MsgauditEvent } from '../../connectors/canonical/msgaudit-event';
 
 /** The corp a batch belongs to, and when it was pulled. */
 export interface EntryContext {
@@ -26,10 +27,22 @@ export function rawDedupeKey(corpId: string, seq: string): string {
   return canonicalJson(['v1', 'msgaudit-raw', corpId, seq]);
 }
 
+/**
+ * What other parts of the gateway do with archived chat-archive messages:
+ * state a message justifies, written in the transaction that archives it (an
+ * agree/disagree in the consent ledger), and a look at each new batch after it
+ * committed (learning RM–customer pairs, alerts). Neither may fail for business reasons.
+ */
+export interface MsgauditEventHooks {
+  effects?(accountId: string, event: MsgauditEvent): ArchiveEntry['effects'] | undefined;
+  afterCommit?(accountId: string, events: readonly MsgauditEvent[]): void;
+}
+
 /** The archive entry of one outcome; `onNewRaw` runs in the archive transaction when a raw record is new (not a re-run's duplicate). */
-export function archiveEntryFor(outcome: RecordOutcome, context: EntryContext, onNewRaw?: (seq: string) => void): ArchiveEntry {
+export function archiveEntryFor(outcome: RecordOutcome, context: EntryContext, onNewRaw?: (seq: string) => void, hooks?: MsgauditEventHooks): ArchiveEntry {
   if (outcome.kind === 'event') {
     const { event } = outcome;
+    const effects = hooks?.effects?.(context.accountId, event);
     return {
       recordType: 'wecom.msgaudit',
       accountId: context.accountId,
@@ -40,6 +53,7 @@ export function archiveEntryFor(outcome: RecordOutcome, context: EntryContext, o
       payload: { event },
       // One download per file, created with the message so none is forgotten (fetch-media.ts).
       outbox: event.media.map((_, index) => ({ kind: 'media' as const, target: String(index) })),
+      ...(effects ? { effects } : {}),
     };
   }
   return {

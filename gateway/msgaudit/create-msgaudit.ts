@@ -5,6 +5,7 @@
  * start), one puller per corp with a `msgaudit` block, and the completeness
  * monitor. Without such a corp nothing is loaded and this is inert.
  */
+import type { MsgauditEventHooks } from './archive-entries';
 import type { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
@@ -58,6 +59,8 @@ export interface MsgauditDeps {
   registry: Registry;
   logger: Logger;
   now: () => number;
+  /** What the consent ledger and others do with archived messages; read at pull time, so it may be set after construction. */
+  hooks?: () => MsgauditEventHooks | undefined;
 }
 
 /**
@@ -93,6 +96,10 @@ export function createMsgaudit(deps: MsgauditDeps): Msgaudit {
       metrics,
       schedule: (outboxId) => deps.schedule(outboxId, 0),
       now,
+      hooks: {
+        effects: (accountId, event) => deps.hooks?.()?.effects?.(accountId, event),
+        afterCommit: (accountId, events) => deps.hooks?.()?.afterCommit?.(accountId, events),
+      },
     }));
   }
   const accountByCorpId = new Map(pulled.map((corp) => [corp.corpId, corp.id]));

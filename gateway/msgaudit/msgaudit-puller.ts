@@ -10,6 +10,7 @@
  * log, the cursor row (`cgw msgaudit status`) and a metric. A stopped corp
  * resumes after a restart.
  */
+import type { MsgauditEventHooks } from './archive-entries';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
@@ -54,6 +55,8 @@ export interface PullerDeps {
   now: () => number;
   /** Lease holder id; unique per puller unless given. */
   holder?: string;
+  /** What the consent ledger and others do with archived messages (archive-entries.ts). */
+  hooks?: MsgauditEventHooks;
 }
 
 /** Where a puller is: waiting for the lease, holding it, stopped on an error, or closed. */
@@ -141,6 +144,7 @@ export class MsgauditPuller {
         const result = await pullBatch({
           corp, sdk: await this.deps.sdk(), keyring: this.deps.keyring, archive: this.deps.archive, cursors: this.deps.cursors, lease: this.lease!,
           limit: this.limit, callOptions: policy.callOptions, decryptChunk: policy.decryptChunk, now: this.deps.now,
+          ...(this.deps.hooks ? { hooks: this.deps.hooks } : {}),
         });
         this.deps.metrics?.batchSeconds.observe({ corp: corp.accountId }, Number(process.hrtime.bigint() - started) / 1e9);
         this.backoffMs = policy.backoffBaseMs;

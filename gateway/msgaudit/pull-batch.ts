@@ -18,6 +18,7 @@ import { archiveEntryFor } from './archive-entries';
 import type { MsgauditCursorStore } from './cursor-store';
 import { decryptBatch, type RawOutcome } from './decrypt-batch';
 import { seqSkips, type SeqSkips } from './seq-continuity';
+import type { MsgauditEventHooks } from './archive-entries';
 
 /** Everything one pull needs. */
 export interface PullBatchDeps {
@@ -34,6 +35,7 @@ export interface PullBatchDeps {
   /** RSA unwraps per event-loop turn. */
   decryptChunk: number;
   now: () => number;
+  hooks?: MsgauditEventHooks;
 }
 
 /** What one pull did. */
@@ -76,7 +78,7 @@ export async function pullBatch(deps: PullBatchDeps): Promise<PullResult> {
 
   const outcomes = await decryptBatch(items, { corpId: corp.corpId, keyring: deps.keyring, sdk: deps.sdk, chunkSize: deps.decryptChunk });
   const newRaw = new Set<string>();
-  const entries = outcomes.map((outcome) => archiveEntryFor(outcome, { accountId: corp.accountId, corpId: corp.corpId, pulledAtMs: pulledAt }, (seq) => newRaw.add(seq)));
+  const entries = outcomes.map((outcome) => archiveEntryFor(outcome, { accountId: corp.accountId, corpId: corp.corpId, pulledAtMs: pulledAt }, (seq) => newRaw.add(seq), deps.hooks));
   const lastSeq = items[items.length - 1]!.seq;
   const skips = seqSkips(cursor.lastSeq, items.map((item) => item.seq));
   const times = outcomes.flatMap((o) => (o.kind === 'event' && o.event.msgtime !== null && o.event.msgtime > 0 ? [o.event.msgtime] : []));
@@ -92,6 +94,8 @@ export async function pullBatch(deps: PullBatchDeps): Promise<PullResult> {
   });
   const results = await deps.archive.appendAll(entries, effect);
   const fresh = outcomes.filter((_, i) => !results[i]!.duplicate);
+  const freshEvents = fresh.flatMap((o) => (o.kind === 'event' ? [o.event] : []));
+  if (freshEvents.length > 0) deps.hooks?.afterCommit?.(corp.accountId, freshEvents);
   return {
     fromSeq: cursor.lastSeq, toSeq: lastSeq, records: items.length,
     archived: fresh.filter((o) => o.kind === 'event').length,

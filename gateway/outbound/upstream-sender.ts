@@ -15,7 +15,7 @@ export function upstreamSecretName(secret: string): string {
 export function upstreamCorps(corps: readonly CorpConfig[]): WecomCorpConfig[] {
   return corps.map((c) => ({
     corpId: c.corpId,
-    secrets: Object.fromEntries([...c.agents.map((a) => [`app-${a.agentId}`, a.secret]), ...(c.contactSecret ? [['contacts', c.contactSecret]] : [])]),
+    secrets: Object.fromEntries([...c.agents.map((a) => [`app-${a.agentId}`, a.secret]), ...(c.contactSecret ? [['contacts', c.contactSecret]] : []), ...(c.msgaudit ? [['msgaudit', c.msgaudit.secret]] : [])]),
   }));
 }
 
