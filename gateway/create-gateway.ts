@@ -239,6 +239,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   const consentCapture = oaConsentCapture({
     config: config.consent, ledger: consent.ledger, index: consent.index, now, logger,
+    windowsStored: () => outbound.contacts.flush(),
     sendText: async (app, accountId, openid, content) => {
       const body = { touser: openid, msgtype: 'text', text: { content } };
       await submitOutbound(outbound, { app, accountId, classified: classifyOaSend('message/custom/send', body), body });

@@ -28,6 +28,8 @@ export interface OaCaptureDeps {
   index: PersonIndex;
   /** Send a text customer-service message through the outbound pipeline (policy, archive, delivery). */
   sendText(app: AppConfig, accountId: string, openid: string, content: string): Promise<void>;
+  /** Resolves once what inbound traffic said about followers (the window the follow just opened) is stored. */
+  windowsStored(): Promise<void>;
   now(): number;
   logger: Logger;
 }
@@ -66,6 +68,8 @@ export function oaConsentCapture(deps: OaCaptureDeps): OaCapture {
     if (!noticeDue(consent)) return;
     noticed.set(key, deps.now());
     if (noticed.size > 100_000) noticed.delete(noticed.keys().next().value!);
+    // The notice goes out in the window the follow or message just opened: that window must be on record first.
+    await deps.windowsStored();
     const language: ConsentLanguage = event.fields.lang === 'en' ? 'en' : 'zh-CN';
     const link = `${deps.config.publicBaseUrl.replace(/\/+$/, '')}/p/${encodeURIComponent(event.accountId)}/consent?lang=${language}`;
     await deps.sendText(sender, event.accountId, event.fromUserName, deps.config.noticeMessage[language].replace('{link}', link));
@@ -79,7 +83,8 @@ export function oaConsentCapture(deps: OaCaptureDeps): OaCapture {
         changes: KEYWORD_PURPOSES.map((purpose) => ({ purpose, action: 'withdraw' as const, noticeVersion: null, language: null })),
         channel: 'oa_keyword',
         source: 'user',
-        occurredAt: event.createTime * 1000,
+        // CreateTime has whole seconds: the end of that second, so a withdrawal is never ordered before a grant made earlier in the same second.
+        occurredAt: event.createTime * 1000 + 999,
       });
     },
     afterInbound(event) {
