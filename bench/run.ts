@@ -2,7 +2,7 @@
  * `npm run bench`: throughput and latency figures, not a test. Prints a table
  * and writes bench-results.json. Options: --duration S (default 20),
  * --connections N (default 64), --verify-records N (default 1000000), --policy-seconds S (default 5),
- * --only callbacks|verify|policy|outbound.
+ * --only callbacks|verify|policy|outbound|consent (--consent-records N, default 1000000; --consent-seconds S, default 5).
  * Outbound (bench/outbound.bench.ts): --rate N[,N…] msg/s (default 1000), --followers N (1000),
  * --senders N (64), --saturation-seconds S (5), --max-in-flight N (256),
  * --outbound-db postgres,sqlite, --profile DIR (CPU profile of the gateway).
@@ -13,6 +13,7 @@ import { benchCallbacks } from './callbacks.bench';
 import { benchVerifyArchive } from './verify-archive.bench';
 import { benchPolicy } from './policy.bench';
 import { benchOutbound, outboundOptionsFromArgv } from './outbound.bench';
+import { benchConsent } from './consent.bench';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,7 +22,7 @@ function arg(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const only = arg('only', 'all');
-  const known = ['all', 'callbacks', 'verify', 'policy', 'outbound'];
+  const known = ['all', 'callbacks', 'verify', 'policy', 'outbound', 'consent'];
   if (!known.includes(only)) throw new Error(`--only ${only}: expected one of ${known.join(', ')}`);
   const previous = existsSync('bench-results.json') ? (JSON.parse(readFileSync('bench-results.json', 'utf8')) as Record<string, unknown>) : {};
   const out: Record<string, unknown> = { ...previous, at: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
@@ -47,6 +48,12 @@ async function main(): Promise<void> {
     console.table(outbound.rows);
     console.table(outbound.databases.map((d) => ({ ...d, messageStates: JSON.stringify(d.messageStates), queued: d.queued.join('; ') })));
     out.outbound = outbound;
+  }
+  if (only === 'all' || only === 'consent') {
+    const consent = await benchConsent({ records: Number(arg('consent-records', '1000000')), seconds: Number(arg('consent-seconds', '5')) });
+    console.table(consent.decisions);
+    console.table([consent.customerLookup]);
+    out.consent = consent;
   }
   writeFileSync('bench-results.json', `${JSON.stringify(out, null, 2)}\n`);
 }

@@ -44,6 +44,14 @@ export class PersonCache<T> {
     return promise;
   }
 
+  /** The cached value of `key` if fresh, without loading (the hot path's synchronous fast path). */
+  peek(key: string): T | undefined {
+    const hit = this.entries.get(key);
+    if (!hit || this.opts.now() - hit.at >= this.opts.ttlMs) return undefined;
+    this.hits++;
+    return hit.value;
+  }
+
   invalidate(keys: Iterable<string>): void {
     this.generation++;
     for (const key of keys) {

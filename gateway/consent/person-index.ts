@@ -5,8 +5,22 @@ import type { PersonRef } from './ports';
 
 export type PersonIndex = (person: Pick<PersonRef, 'id'>) => string;
 
-export function personIndex(keyStore: KeyStore): PersonIndex {
-  return (person) => blindIndex(keyStore.indexKey(), 'subject', person.id);
+/**
+ * The person index, memoised for the hot path (an HMAC per recipient per
+ * lookup otherwise): a bounded map, in process memory only. The index key
+ * does not rotate while the process runs.
+ */
+export function personIndex(keyStore: KeyStore, maxEntries = 100_000): PersonIndex {
+  const memo = new Map<string, string>();
+  return (person) => {
+    let bidx = memo.get(person.id);
+    if (bidx === undefined) {
+      bidx = blindIndex(keyStore.indexKey(), 'subject', person.id);
+      if (memo.size >= maxEntries) memo.delete(memo.keys().next().value!);
+      memo.set(person.id, bidx);
+    }
+    return bidx;
+  };
 }
 
 export function customerIndex(keyStore: KeyStore): (customerId: string) => string {

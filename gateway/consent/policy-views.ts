@@ -23,7 +23,10 @@ export async function consentView(ledger: TypeOrmConsentLedger, index: PersonInd
   const recipients: ConsentView['recipients'] = {};
   if (purposes.length === 0) return { recipients };
   const ids = personIds(message);
-  const states = await Promise.all(ids.map((id) => ledger.currentByIndex(index({ id }))));
+  const keys = ids.map((id) => index({ id }));
+  // Cached answers without a promise each; only misses wait for the database.
+  const peeked = keys.map((k) => ledger.cache.peek(k));
+  const states = peeked.every((s) => s !== undefined) ? (peeked as PersonConsent[]) : await Promise.all(keys.map((k, i) => peeked[i] ?? ledger.currentByIndex(k)));
   ids.forEach((id, i) => {
     recipients[id] = Object.fromEntries(purposes.map((p) => [p, stateFor(states[i]!, p)]));
   });
@@ -39,7 +42,9 @@ export function stateFor(consent: PersonConsent, purpose: ConsentPurpose): Conse
 export async function bindingView(bindings: TypeOrmBindings, index: PersonIndex, message: OutboundMessage): Promise<BindingView> {
   const recipients: BindingView['recipients'] = {};
   const ids = personIds(message);
-  const current = await Promise.all(ids.map((id) => bindings.currentByIndex(index({ id }))));
+  const keys = ids.map((id) => index({ id }));
+  const peeked = keys.map((k) => bindings.cache.peek(k));
+  const current = peeked.every((c) => c !== undefined) ? (peeked as { customerBidx: string | null }[]) : await Promise.all(keys.map((k, i) => peeked[i] ?? bindings.currentByIndex(k)));
   ids.forEach((id, i) => {
     recipients[id] = current[i]!.customerBidx ? 'bound' : 'unbound';
   });

@@ -68,7 +68,7 @@ export function archiveRecordEntity(dialect: Dialect): EntitySchema<ArchiveRecor
     indices: [
       { name: 'ix_archive_record_account_time', columns: ['accountBidx', 'timeBucketBidx'] },
       { name: 'ix_archive_record_subject', columns: ['subjectBidx'] },
-      { name: 'ix_archive_record_customer', columns: ['customerBidx'] },
+      { name: 'ix_archive_record_customer', columns: ['customerBidx', 'id'] },
     ],
   });
 }

@@ -163,7 +163,8 @@ export class Consent1795500004000 implements MigrationInterface {
     await queryRunner.createTable(wecomContactPairTable(dialect));
     await queryRunner.createTable(wecomRoomTable());
     await queryRunner.addColumn('archive_record', new TableColumn({ ...varchar('customer_bidx', 64, true) }));
-    await queryRunner.createIndex('archive_record', new TableIndex({ name: 'ix_archive_record_customer', columnNames: ['customer_bidx'] }));
+    // (customer, id): "every record of customer X" is answered from the index alone.
+    await queryRunner.createIndex('archive_record', new TableIndex({ name: 'ix_archive_record_customer', columnNames: ['customer_bidx', 'id'] }));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -132,5 +132,5 @@ GO
 ALTER TABLE "archive_record" ADD "customer_bidx" varchar(64)
 GO
 
-CREATE INDEX "ix_archive_record_customer" ON "archive_record" ("customer_bidx")
+CREATE INDEX "ix_archive_record_customer" ON "archive_record" ("customer_bidx", "id")
 GO
