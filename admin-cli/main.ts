@@ -13,6 +13,10 @@ import { registerAuditCommands } from './commands/audit';
 import { registerPolicyEvalCommand } from './commands/policies-eval';
 import { registerAppsCommands } from './commands/apps';
 import { msgauditStatusCommand } from './commands/msgaudit-status';
+import { registerConsentCommands } from './commands/consent';
+import { registerBindingsCommands } from './commands/bindings';
+import { registerRightsCommands } from './commands/rights';
+import { registerAlertsCommands } from './commands/alerts';
 
 const program = new Command('cgw').description('wechat-compliance-gateway operator CLI').showHelpAfterError();
 
@@ -73,6 +77,10 @@ registerApprovalsCommands(program);
 registerAuditCommands(program);
 registerPolicyEvalCommand(program);
 registerAppsCommands(program);
+registerConsentCommands(program);
+registerBindingsCommands(program);
+registerRightsCommands(program);
+registerAlertsCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`cgw: ${(err as Error).message}\n`);

@@ -55,6 +55,7 @@ import { blindIndex } from './archive/crypto/blind-index';
 import { AppTokens } from './compat-api/app-tokens';
 import { compatApi } from './compat-api/compat-routes';
 import { createMsgaudit, type Msgaudit } from './msgaudit/create-msgaudit';
+import { consentAdminPorts } from './consent-admin/admin-ports';
 import { createConsent, type Consent } from './consent/create-consent';
 import { bindingView, consentView } from './consent/policy-views';
 import { oaConsentCapture, type OaCapture } from './consent/oa-capture';
@@ -64,6 +65,7 @@ import { submitOutbound } from './outbound/submit-outbound';
 import { classifyOaSend } from '../connectors/wechat/outbound/classify-oa';
 import { wecomCallbackRoutes } from './http/wecom-callback-routes'; // WeCom callbacks
 import { wecomCallbackDeps, type WecomCallbackHooks } from './commands/wecom-callback-deps'; // WeCom callbacks
+import { createConsentPages } from './pages/create-pages'; // consent and bind pages
 
 /** The policy the gateway runs when the configuration names none. */
 export const DEFAULT_POLICY_FILE = join(__dirname, '..', 'policies', 'default-policy.yaml');
@@ -317,7 +319,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const admin = createAdminApi({
     config: config.admin,
     ...(config.admin.localToken.enabled ? { localToken: adminTokenFor(config) } : {}),
-    ports: adminPorts(outbound, config.accounts, config.corps, appTokens),
+    ports: {
+      ...adminPorts(outbound, config.accounts, config.corps, appTokens),
+      ...consentAdminPorts({ consent, dataSource, gate, keyStore, reader, archive: writer, accounts: config.accounts, corps: config.corps, accessFileMaxBytes: config.admin.accessFileMaxBytes, now }),
+    },
     audit,
     verifyAudit: auditService.verify,
     logger,
@@ -336,6 +341,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   }), config.callbacks.maxBodyBytes);
   app.use(wecomCallbacks.routes()).use(wecomCallbacks.allowedMethods());
   // --- WeCom callbacks: end ---
+  // --- consent and bind pages (/p/:account/…): begin ---
+  const pages = createConsentPages({
+    accounts: config.accounts, tencent: config.tencent, consent: config.consent, bind: config.bind, ports: consent, keyStore, audit, logger, now,
+  });
+  app.use(pages.middleware);
+  // --- consent and bind pages: end ---
 
   const housekeeping = options.housekeeping ?? true;
   if (housekeeping) {
@@ -379,6 +390,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await outbound.contacts.close();
       await writer.close();
       upstream.close();
+      pages.close(); // consent and bind pages
       if (housekeeping) await checkpointer.stop();
       await dataSource.destroy();
     },

@@ -18,6 +18,8 @@ export interface AdminErrorExtras {
   contentHash?: string;
   /** For validation_failed. */
   errors?: FieldProblem[];
+  /** What the failure's audit event should add: the target (never a person's id) and details (blind indexes, codes). */
+  audit?: { target?: string | null; details?: Record<string, unknown> };
   /** Response headers the problem needs (WWW-Authenticate, Allow). */
   headers?: Record<string, string>;
   cause?: unknown;

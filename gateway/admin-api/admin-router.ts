@@ -7,6 +7,7 @@
  * An answer is sent only after its audit event committed: reading a held
  * message without leaving evidence is not possible.
  */
+import { Readable } from 'node:stream';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log';
@@ -108,13 +109,27 @@ export function adminRouter(options: AdminRouterOptions): Middleware {
         await audit.record(auditor('success', result.audit ?? {}));
       }
       ctx.status = 200;
-      ctx.body = result.body;
+      if ('download' in result) {
+        const file = result.download;
+        for (const [name, value] of Object.entries(file.headers ?? {})) ctx.set(name, value);
+        ctx.set('content-disposition', `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
+        ctx.type = file.contentType;
+        ctx.body = Readable.from(file.chunks);
+        ctx.length = file.size;
+      } else {
+        ctx.body = result.body;
+      }
     } catch (err) {
       let error = asAdminError(err);
       if (!audited && op.auditEvent) {
         audited = true;
         try {
-          await audit.record(auditor('failure', { ...(error.extras.contentHash ? { contentHash: error.extras.contentHash } : {}), details: { problem: error.code } }));
+          const note = error.extras.audit ?? {};
+          await audit.record(auditor('failure', {
+            ...(error.extras.contentHash ? { contentHash: error.extras.contentHash } : {}),
+            ...(note.target !== undefined ? { target: note.target } : {}),
+            details: { ...(note.details ?? {}), problem: error.code },
+          }));
         } catch (auditErr) {
           error = new AdminError('unavailable', 'the audit log could not be written', { cause: auditErr });
         }
@@ -165,9 +180,9 @@ export function adminRouter(options: AdminRouterOptions): Middleware {
   }
 }
 
-/** The message id in the path, when the operation has one. */
+/** The message or alert id in the path, when the operation has one (never a person's or customer's id). */
 function defaultTarget(op: OperationSpec, found: Match): string | null {
-  const i = op.pathParameterNames.indexOf('messageId');
+  const i = op.pathParameterNames.findIndex((name) => name === 'messageId' || name === 'alertId');
   if (i < 0 || !found || !('rawPath' in found)) return null;
   try {
     const id = decodeURIComponent(found.rawPath[i]!);

@@ -46,6 +46,8 @@ export const adminConfigSchema = z
     oidc: oidcConfigSchema.optional(),
     /** Largest admin request body accepted (JSON). */
     maxBodyBytes: z.number().int().min(1024).max(1048576).default(65536),
+    /** Largest PIPL access file built (in memory, never on disk); a larger one is refused with result-too-large. */
+    accessFileMaxBytes: z.number().int().min(1_048_576).max(1_073_741_824).default(134_217_728),
   })
   .superRefine((admin, ctx) => {
     if (!admin.localToken.enabled && !admin.oidc) {

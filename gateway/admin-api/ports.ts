@@ -85,10 +85,93 @@ export interface AppsPort {
   revokeTokens(appId: string, accountId?: string): Promise<number>;
 }
 
-/** Every port the admin API needs. */
-export interface AdminPorts {
+/** A person as the API names one: kind, Tencent id and the configured account or corp. */
+export type ApiPersonRef = Schemas['PersonRef'];
+/** A person's derived consent and ledger history. */
+export type PersonConsent = Schemas['PersonConsent'];
+/** An officer's consent changes (the request body). */
+export type RecordConsentRequest = Schemas['RecordConsentRequest'];
+export type RecordConsentResult = Schemas['RecordConsentResult'];
+export type BindRequest = Schemas['BindRequest'];
+export type UnbindRequest = Schemas['UnbindRequest'];
+export type BindingResult = Schemas['BindingResult'];
+export type PersonBindings = Schemas['PersonBindings'];
+export type CustomerRecordPage = Schemas['CustomerRecordPage'];
+export type RightsRequest = Schemas['RightsRequest'];
+export type RightsResult = Schemas['RightsResult'];
+export type Alert = Schemas['Alert'];
+export type AlertStatus = Schemas['AlertStatus'];
+export type CloseAlertRequest = Schemas['CloseAlertRequest'];
+export type CloseAlertResult = Schemas['CloseAlertResult'];
+
+/**
+ * Consent ledger and PII bindings. Ports throw AdminError invalid (a person or
+ * account the gateway cannot take, naming the field), binding_conflict (an
+ * openid of another Official Account), not_found. Each answer carries `audit`:
+ * what the operation's audit event records (blind indexes, never ids).
+ */
+export interface ConsentPort {
+  get(person: ApiPersonRef): Promise<{ consent: PersonConsent; audit: AuditFacts }>;
+  /** @throws AdminError invalid */
+  record(person: ApiPersonRef, request: RecordConsentRequest, actor: Actor): Promise<{ result: RecordConsentResult; audit: AuditFacts }>;
+}
+
+/** What an operation's audit event says about the person or customer it concerned. */
+export interface AuditFacts {
+  target?: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface BindingsPort {
+  /** @throws AdminError invalid, binding_conflict */
+  bind(request: BindRequest, actor: Actor): Promise<{ result: BindingResult; audit: AuditFacts }>;
+  /** @throws AdminError invalid */
+  unbind(request: UnbindRequest, actor: Actor): Promise<{ result: BindingResult; audit: AuditFacts }>;
+  /** The binding history; customer ids only when `showCustomerIds`. */
+  history(person: ApiPersonRef, showCustomerIds: boolean): Promise<{ bindings: PersonBindings; audit: AuditFacts }>;
+  /** One page of the archive records about a customer, decrypted when asked and `mayDecrypt`. @throws AdminError forbidden (decrypt without the right), validation_failed (a foreign cursor) */
+  customerRecords(customerId: string, query: { decrypt: boolean; cursor?: string; limit: number }, mayDecrypt: boolean): Promise<{ page: CustomerRecordPage; audit: AuditFacts }>;
+}
+
+/** The access file, built and archived (its rights.access record), ready to hand out. */
+export interface AccessFileAnswer {
+  recordId: string;
+  chunks: Buffer[];
+  size: number;
+  sha256: string;
+  audit: AuditFacts;
+}
+
+/** PIPL rights requests. */
+export interface RightsPort {
+  /** @throws AdminError invalid, result_too_large */
+  access(person: ApiPersonRef, options: { omitMediaBytes: boolean }, actor: Actor): Promise<AccessFileAnswer>;
+  /** Withdraw (`restrict`) or grant (`lift`) the processing purpose. @throws AdminError invalid */
+  processing(action: 'restrict' | 'lift', request: RightsRequest, actor: Actor): Promise<{ result: RightsResult; audit: AuditFacts }>;
+}
+
+/** Compliance alerts. */
+export interface AlertsPort {
+  list(filter: { status?: AlertStatus; kind?: string; limit: number }): Promise<Alert[]>;
+  /** Archive the review and close the alert in one transaction. @throws AdminError not_found, alert_not_open */
+  close(alertId: string, request: CloseAlertRequest, actor: Actor): Promise<{ result: CloseAlertResult; audit: AuditFacts }>;
+}
+
+/** The ports over the outbound workflow (gateway/outbound/admin-ports.ts). */
+export interface OutboundAdminPorts {
   approvals: ApprovalsPort;
   messages: MessagesPort;
   policy: PolicyEvalPort;
   apps: AppsPort;
 }
+
+/** The ports over consent, bindings, rights requests and alerts (gateway/consent-admin/admin-ports.ts). */
+export interface ConsentAdminPorts {
+  consent: ConsentPort;
+  bindings: BindingsPort;
+  rights: RightsPort;
+  alerts: AlertsPort;
+}
+
+/** Every port the admin API needs. */
+export type AdminPorts = OutboundAdminPorts & ConsentAdminPorts;

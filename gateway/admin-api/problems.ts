@@ -24,6 +24,9 @@ export const PROBLEMS = {
   duplicate_approver: { status: 409, title: 'You have already approved this message; a second approver must be someone else' },
   not_in_group: { status: 403, title: "You are not in this approval's approver group", slug: 'not-in-approver-group' },
   invalid: { status: 400, title: 'The request cannot be carried out as given', slug: 'invalid-request' },
+  binding_conflict: { status: 409, title: 'The id belongs to another account and cannot be bound here' },
+  alert_not_open: { status: 409, title: 'The alert is not open' },
+  result_too_large: { status: 422, title: 'The answer would exceed the configured size limit' },
   unavailable: { status: 503, title: 'Temporarily unavailable; try again', slug: 'service-unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string; slug?: string }>;
@@ -32,7 +35,9 @@ export const PROBLEMS = {
 export type ProblemCode = keyof typeof PROBLEMS;
 
 /** The codes ports may throw (the rest belong to the HTTP layer). */
-export type PortErrorCode = 'not_found' | 'not_pending' | 'expired' | 'self_approval' | 'duplicate_approver' | 'not_in_group' | 'invalid' | 'unavailable';
+export type PortErrorCode =
+  | 'not_found' | 'not_pending' | 'expired' | 'self_approval' | 'duplicate_approver' | 'not_in_group' | 'invalid' | 'unavailable'
+  | 'binding_conflict' | 'alert_not_open' | 'result_too_large' | 'forbidden';
 
 /** The stable type URI of a problem code. */
 export function problemType(code: ProblemCode): string {

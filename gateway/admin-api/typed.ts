@@ -41,11 +41,22 @@ export interface AuditNote {
   details?: Record<string, unknown>;
 }
 
-/** What a handler answers: the 200 body, and what its audit event should say. */
-export interface HandlerResult<K extends OperationId> {
-  body: OkOf<K>;
-  audit?: AuditNote;
+/**
+ * A file handed out as an attachment (the PIPL access file): the exact bytes,
+ * already hashed and archived by the handler, sent as they are.
+ */
+export interface Download {
+  filename: string;
+  contentType: 'application/json';
+  /** The file, in pieces (a large file is never joined into one buffer). */
+  chunks: readonly Buffer[];
+  size: number;
+  /** Extra response headers (x-cgw-record-id). */
+  headers?: Record<string, string>;
 }
+
+/** What a handler answers: the 200 body (or a file), and what its audit event should say. */
+export type HandlerResult<K extends OperationId> = { body: OkOf<K>; audit?: AuditNote } | { download: Download; audit?: AuditNote };
 
 /** A handler of operation K. @throws AdminError */
 export type Handler<K extends OperationId> = (request: HandlerRequest<K>) => Promise<HandlerResult<K>>;

@@ -4,19 +4,31 @@
  */
 
 /** Every role, in the order the docs list them. */
-export const ROLES = ['it-admin', 'compliance-officer', 'compliance-supervisor', 'auditor'] as const;
+export const ROLES = ['it-admin', 'compliance-officer', 'compliance-supervisor', 'auditor', 'crm-service'] as const;
 /** A role an admin caller can hold. */
 export type Role = (typeof ROLES)[number];
 
-/** What each permission lets a caller do, and who holds it. */
+/**
+ * What each permission lets a caller do, and who holds it. `crm-service` is
+ * the CRM's machine client (client credentials at the SSO): it binds and
+ * unbinds ids and may list a customer's records, never read their content.
+ * Customer ids are shown only with bindings:read; content only with consent:read.
+ */
 export const PERMISSIONS = {
-  whoami: ['it-admin', 'compliance-officer', 'compliance-supervisor', 'auditor'],
+  whoami: ['it-admin', 'compliance-officer', 'compliance-supervisor', 'auditor', 'crm-service'],
   'approvals:read': ['compliance-officer', 'compliance-supervisor', 'auditor'],
   'approvals:decide': ['compliance-officer', 'compliance-supervisor'],
   'messages:read': ['it-admin', 'compliance-officer', 'compliance-supervisor', 'auditor'],
   'policy:eval': ['it-admin', 'compliance-officer', 'compliance-supervisor'],
   'audit:read': ['it-admin', 'compliance-supervisor', 'auditor'],
   'apps:manage': ['it-admin'],
+  'consent:read': ['compliance-officer', 'compliance-supervisor', 'auditor'],
+  'consent:write': ['compliance-officer', 'compliance-supervisor'],
+  'bindings:read': ['compliance-officer', 'compliance-supervisor', 'crm-service'],
+  'bindings:write': ['compliance-supervisor', 'crm-service'],
+  'rights:manage': ['compliance-supervisor'],
+  'alerts:read': ['compliance-officer', 'compliance-supervisor', 'auditor'],
+  'alerts:review': ['compliance-officer', 'compliance-supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 /** A permission an operation requires. */
 export type Permission = keyof typeof PERMISSIONS;

@@ -6,7 +6,7 @@
  */
 import type { Actor } from '../auth/actor';
 import { AdminError } from '../admin-api/admin-error';
-import type { AdminPorts, ApprovalResult, ApprovalStatus, HeldMessage, MessageStatus, PolicyDecision } from '../admin-api/ports';
+import type { AdminPorts, ApprovalResult, ApprovalStatus, HeldMessage, MessageStatus, OutboundAdminPorts, PolicyDecision } from '../admin-api/ports';
 import { reasonCodesOf, type OutboundMessageRow, type OutboundStatus } from '../db/entities';
 import type { AccountConfig, CorpConfig } from '../config/schema';
 import type { Decision } from '../../connectors/canonical/decision';
@@ -58,7 +58,7 @@ async function act(deps: OutboundDeps, id: string, actor: Actor, action: Approva
 }
 
 /** Build the admin API's ports. */
-export function adminPorts(deps: OutboundDeps, accounts: readonly AccountConfig[], corps: readonly CorpConfig[], tokens: Pick<AppTokens, 'revokeApp'>): AdminPorts {
+export function adminPorts(deps: OutboundDeps, accounts: readonly AccountConfig[], corps: readonly CorpConfig[], tokens: Pick<AppTokens, 'revokeApp'>): OutboundAdminPorts {
   const held = async (id: string): Promise<{ msg: OutboundMessageRow; submitted: SubmittedPayload }> => {
     const msg = await deps.messages.get(messageId(id));
     if (!msg) throw new AdminError('not_found', `no outbound message ${id.slice(0, 32)}`);

@@ -74,14 +74,14 @@ describeEachDatabase('admin API authentication and roles', (db) => {
 
   it('maps SSO groups and role claims to roles and reports them on whoami', async () => {
     const officer = await call(server.api, '/whoami', { token: tokens.get('officer')! });
-    expect(officer.body).toEqual({ subject: 'officer', name: 'Olga Officer', roles: ['compliance-officer'], groups: ['SSO-Compliance-Officers', 'compliance-approvers'], via: 'oidc', permissions: ['whoami', 'approvals:read', 'approvals:decide', 'messages:read', 'policy:eval'] });
+    expect(officer.body).toEqual({ subject: 'officer', name: 'Olga Officer', roles: ['compliance-officer'], groups: ['SSO-Compliance-Officers', 'compliance-approvers'], via: 'oidc', permissions: ['whoami', 'approvals:read', 'approvals:decide', 'messages:read', 'policy:eval', 'consent:read', 'consent:write', 'bindings:read', 'alerts:read', 'alerts:review'] });
     const auditor = await call(server.api, '/whoami', { token: tokens.get('auditor')! });
-    expect(auditor.body).toMatchObject({ roles: ['auditor'], permissions: ['whoami', 'approvals:read', 'messages:read', 'audit:read'] });
+    expect(auditor.body).toMatchObject({ roles: ['auditor'], permissions: ['whoami', 'approvals:read', 'messages:read', 'audit:read', 'consent:read', 'alerts:read'] });
   });
 
   it('accepts the local admin token with every role, audited as local-admin', async () => {
     const answer = await call(server.api, '/whoami', { token: LOCAL_TOKEN });
-    expect(answer.body).toMatchObject({ subject: 'local-admin', via: 'local-token', roles: ['it-admin', 'compliance-officer', 'compliance-supervisor', 'auditor'] });
+    expect(answer.body).toMatchObject({ subject: 'local-admin', via: 'local-token', roles: ['it-admin', 'compliance-officer', 'compliance-supervisor', 'auditor', 'crm-service'] });
     await call(server.api, '/audit-events', { token: LOCAL_TOKEN });
     const listed = (await server.audit.log.list({ type: 'admin.audit.list', order: 'desc', limit: 1 })).items[0];
     expect(listed).toMatchObject({ actor: { subject: 'local-admin', via: 'local-token' }, outcome: 'success' });

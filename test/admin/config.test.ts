@@ -8,8 +8,8 @@ const problems = (value: unknown) => {
 };
 
 describe('admin config', () => {
-  it('defaults to the local admin token only, with a 64 KiB body limit (the embedded default)', () => {
-    expect(adminConfigSchema.parse(undefined)).toEqual({ localToken: { enabled: true }, maxBodyBytes: 65536 });
+  it('defaults to the local admin token only, with a 64 KiB body limit and a 128 MiB access file limit (the embedded default)', () => {
+    expect(adminConfigSchema.parse(undefined)).toEqual({ localToken: { enabled: true }, maxBodyBytes: 65536, accessFileMaxBytes: 134_217_728 });
   });
 
   it('fills SSO defaults: RS256, roles and groups claims, no role map, 30 s clock tolerance', () => {

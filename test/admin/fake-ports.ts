@@ -1,6 +1,6 @@
 /**
  * In-memory stand-ins for the admin API's collaborators (the gateway's
- * approvals, message status and policy dry-run). They enforce the same
+ * approvals, message status and policy dry-run; consent ports that know nobody). They enforce the same
  * approval rules the real port must (owner group, distinct approvers, approver
  * group, pending, expiry) so the API's error mapping and audit are exercised
  * end to end; the real rules are tested with the real port.
@@ -128,6 +128,11 @@ export function fakePorts(messages: FakeHeld[] = [], now: () => number = Date.no
         return 2;
       },
     },
+    // Consent, bindings, rights and alerts run against the real gateway (test/consent/admin-*.test.ts); here they know nobody.
+    consent: { get: nobody, record: nobody },
+    bindings: { bind: nobody, unbind: nobody, history: nobody, customerRecords: nobody },
+    rights: { access: nobody, processing: nobody },
+    alerts: { list: async () => [], close: nobody },
     policy: {
       async evaluate(request) {
         fail();
@@ -148,6 +153,11 @@ export function fakePorts(messages: FakeHeld[] = [], now: () => number = Date.no
       },
     },
   };
+
+  async function nobody(): Promise<never> {
+    fail();
+    throw new AdminError('not_found', 'this test server holds no consent or bindings');
+  }
 
   function fail(): void {
     if (state.failWith) throw state.failWith;

@@ -12,6 +12,8 @@ import { adminHandlers } from '../../gateway/admin-api/routes';
 import { PERMISSIONS, ROLES } from '../../gateway/auth/roles';
 import { REASON_CODES, DECISION_OUTCOMES } from '../../connectors/canonical/decision';
 import { OUTBOUND_KINDS } from '../../connectors/canonical/outbound-message';
+import { CONSENT_PURPOSES } from '../../policies/schema';
+import { ARCHIVE_RECORD_TYPES } from '../../gateway/archive/record-types';
 import { fakePorts } from './fake-ports';
 
 const doc = loadOpenApi();
@@ -40,6 +42,14 @@ describe('admin API registries', () => {
     expect(enumOf('OutboundKind')).toEqual(sorted(Object.keys(OUTBOUND_KINDS)));
   });
 
+  it("enumerates exactly the consent ledger's purposes", () => {
+    expect(enumOf('ConsentPurpose')).toEqual(sorted(CONSENT_PURPOSES));
+  });
+
+  it('names only registered archive record types in what it archives (consent, bindings, rights, alert reviews)', () => {
+    for (const type of ['consent.evidence', 'binding.evidence', 'rights.access', 'alert.review']) expect(Object.keys(ARCHIVE_RECORD_TYPES)).toContain(type);
+  });
+
   it('enumerates exactly the roles and permissions of gateway/auth/roles.ts', () => {
     expect(enumOf('Role')).toEqual(sorted(ROLES));
     expect(enumOf('Permission')).toEqual(sorted(Object.keys(PERMISSIONS)));
@@ -47,7 +57,7 @@ describe('admin API registries', () => {
 
   it("documents each operation's roles (x-roles) exactly as the role matrix grants its permission", () => {
     const operations = operationsOf(doc);
-    expect(operations.length).toBe(11);
+    expect(operations.length).toBe(22);
     for (const op of operations) {
       const raw = (doc.paths[op.template] as Record<string, Record<string, unknown>>)[op.method.toLowerCase()]!;
       expect({ op: op.operationId, roles: sorted(raw['x-roles'] as string[]) }).toEqual({ op: op.operationId, roles: sorted(PERMISSIONS[op.permission]) });

@@ -63,6 +63,8 @@ export interface OutboundHarnessOptions {
   appOverlay?: Record<string, unknown>;
   /** More apps, configured as given. */
   extraApps?: Record<string, unknown>[];
+  /** More Official Accounts, configured as given (the simulator does not know them). */
+  extraAccounts?: Record<string, unknown>[];
   /** createGateway's options (the clock, SSO verification hooks). */
   gatewayOptions?: GatewayOptions;
   /** Reuse database, data dir, simulator and ports (restart tests). */
@@ -104,7 +106,7 @@ export async function startOutboundHarness(options: OutboundHarnessOptions): Pro
       // Outbound tests count customer-service quota and received messages: the consent notice on follow is tested on its own (test/consent).
       consent: { capture: false },
       ...(policyFile ? { policy: { file: policyFile } } : {}),
-      accounts: [{ id: ACCOUNT_ID, appId: account.appId, appSecret: account.appSecret, originalId: account.originalId, token: account.token, encodingAESKey: account.encodingAESKey, mode: account.mode }],
+      accounts: [{ id: ACCOUNT_ID, appId: account.appId, appSecret: account.appSecret, originalId: account.originalId, token: account.token, encodingAESKey: account.encodingAESKey, mode: account.mode }, ...(options.extraAccounts ?? [])],
       corps: [{ id: CORP_ID, corpId: corp.corpId, agents: corp.agents.map((a) => ({ agentId: a.agentId, secret: a.secret })), contactSecret: corp.contactSecret }],
       apps: [{
         id: APP_ID, credentials: { appId: app.appId, appSecret: app.appSecret, token: creds.token, encodingAESKey: creds.encodingAESKey },

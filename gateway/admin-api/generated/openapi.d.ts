@@ -3,6 +3,47 @@
  * Regenerate: tsx gateway/admin-api/generate-types.ts (a test fails while this file is stale).
  */
 export interface paths {
+    "/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compliance alerts (a WeCom "Disagree", a supervised message that tripped a rule), newest first */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/{alertId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alertId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review and close an open alert, with the action taken and a note
+         * @description The review (action, note, reviewer) is archived as an `alert.review` record in the same
+         *     transaction that closes the alert (compare-and-set on its status): an alert that is not
+         *     open is refused with 409 `alert-not-open` and nothing is archived.
+         */
+        post: operations["closeAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/approvals": {
         parameters: {
             query?: never;
@@ -160,6 +201,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/bindings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bind ids (an openid and its unionid, an external_userid) to a bank customer id, with evidence
+         * @description The evidence object (KYC reference, branch, the CRM's own record) is archived with the request
+         *     as a `binding.evidence` record; the customer id is stored sealed with a blind index, and the
+         *     person's earlier archive records become findable under the customer. An openid the gateway has
+         *     seen on another Official Account is refused with 409 `binding-conflict`.
+         */
+        post: operations["bindPersons"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bindings/unbind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unbind ids from their customer id, with evidence (history is kept) */
+        post: operations["unbindPersons"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: components["schemas"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Everything with customer X — the archive records about every id ever bound to the customer, in archive order
+         * @description One indexed query on the archive's customer column. Pages follow the archive's own order
+         *     (chain shard, then position); `occurredAt` is when each thing happened. `decrypt=true` adds
+         *     each record's decrypted payload and needs `consent:read` as well; the reading is audited
+         *     with a hash of the record ids read.
+         */
+        get: operations["listCustomerRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/messages/{messageId}": {
         parameters: {
             query?: never;
@@ -179,6 +285,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/persons/{kind}/{personId}/bindings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: components["parameters"]["PersonKind"];
+                personId: components["parameters"]["PersonId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A person's binding history (bind, unbind, re-bind), oldest first
+         * @description Customer ids are shown only to callers holding `bindings:read`; others see them as null with `customerIdsShown` false.
+         */
+        get: operations["getPersonBindings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/persons/{kind}/{personId}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: components["parameters"]["PersonKind"];
+                personId: components["parameters"]["PersonId"];
+            };
+            cookie?: never;
+        };
+        /** A person's derived consent per purpose and the full ledger history, oldest first */
+        get: operations["getPersonConsent"];
+        put?: never;
+        /**
+         * Record consent changes an officer received outside the gateway (a paper form, an import), with the basis
+         * @description Appended to the ledger with source `admin`, channel `admin_api` and the caller as actor; the
+         *     request is archived as the `consent.evidence` record in the same transaction. A repeated
+         *     `requestId` is answered with the first request's evidence record and records nothing.
+         */
+        post: operations["recordPersonConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/policy/eval": {
         parameters: {
             query?: never;
@@ -190,6 +345,71 @@ export interface paths {
         put?: never;
         /** Dry-run the live policy on one Tencent-shaped request (nothing is sent or archived) */
         post: operations["evaluatePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rights/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a PIPL access request (Art. 45) — everything held about a person, decrypted, as a JSON file
+         * @description The file holds the person's ids, derived consent and ledger history, binding history with
+         *     customer ids, and every archive record about the person (by the id, plus the records of the
+         *     customer the person is bound to now), decrypted, oldest first. It is built in memory up to
+         *     `admin.accessFileMaxBytes` (default 128 MiB; larger answers are refused with 422
+         *     `result-too-large`: ask again with `omitMediaBytes`, or raise the limit). Before it is sent, a
+         *     `rights.access` record (who asked, for whom, the file's sha256 and size — not the file) is
+         *     archived; its id is in the `x-cgw-record-id` header and the file name.
+         */
+        post: operations["answerAccessRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rights/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a processing restriction — processing consent granted again, with the basis */
+        post: operations["liftRestriction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rights/restrict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a person's processing consent on request — retained for legal obligation only
+         * @description Records a withdrawal of the `processing` purpose (source `admin`, channel `admin_api`, the
+         *     basis archived as evidence). Regulated records are kept; the next policy decision for the
+         *     person denies everything but archiving (`processing-restriction` in the default policy).
+         */
+        post: operations["restrictProcessing"];
         delete?: never;
         options?: never;
         head?: never;
@@ -217,11 +437,83 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccessFile: {
+            bindings: {
+                customerId: string | null;
+                history: components["schemas"]["BindingEntry"][];
+            };
+            consent: {
+                current: components["schemas"]["ConsentState"];
+                history: components["schemas"]["ConsentEntry"][];
+            };
+            /** @enum {string} */
+            format: "cgw-pipl-access/v1";
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The person, and the ids bound with it to the same customer */
+            ids: components["schemas"]["PersonRef"][];
+            person: components["schemas"]["PersonRef"];
+            records: components["schemas"]["AccessRecord"][];
+            /** @description The subject of the officer who asked */
+            requestedBy: string;
+        };
+        AccessRecord: {
+            accountId: string;
+            /** Format: date-time */
+            occurredAt: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            recordId: string;
+            recordType: string;
+            subject: string | null;
+        };
+        AccessRequest: {
+            /**
+             * @description Leave media files out (their size and hash stay): for people whose media would exceed the size limit
+             * @default false
+             */
+            omitMediaBytes: boolean;
+            person: components["schemas"]["PersonRef"];
+        };
         /**
          * @description How the actor was identified (anonymous for failed authentication, system for the gateway itself).
          * @enum {string}
          */
         ActorVia: "oidc" | "local-token" | "anonymous" | "system" | "app";
+        Alert: {
+            accountId: string;
+            closeAction: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            closedBy: string | null;
+            /** @description The alert.review record holding the reviewer's note */
+            closeRecordId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            kind: string;
+            /** @description The archive record that caused the alert */
+            recordId: string | null;
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+            status: components["schemas"]["AlertStatus"];
+            /** @description The blind index of the person concerned (as in audit details) */
+            subjectIndex: string | null;
+            /** @description Codes and counts only */
+            summary: string;
+        };
+        /**
+         * @description no_action: nothing to do (a false positive); resolved: handled (e.g. the customer agreed again); coached: the RM was coached; escalated: passed on (legal, the supervisor); reported: reported to a regulator; restricted: the contact or processing was restricted
+         * @enum {string}
+         */
+        AlertCloseAction: "no_action" | "resolved" | "coached" | "escalated" | "reported" | "restricted";
+        AlertKind: string;
+        AlertList: {
+            items: components["schemas"]["Alert"][];
+        };
+        /** @enum {string} */
+        AlertStatus: "open" | "closed";
         ApprovalEntry: {
             /** Format: date-time */
             at: string;
@@ -296,7 +588,7 @@ export interface components {
          * @description Registered audit event codes (gateway/audit/event-types.ts and docs/audit-event-types.md; a test keeps all three equal).
          * @enum {string}
          */
-        AuditEventType: "admin.auth.failed" | "admin.access.denied" | "admin.approval.list" | "admin.approval.view" | "admin.approval.approve" | "admin.approval.reject" | "admin.approval.comment" | "admin.message.status" | "admin.policy.eval" | "admin.audit.list" | "admin.audit.verify" | "api.auth.failed" | "outbound.held" | "outbound.released" | "outbound.rejected" | "outbound.expired" | "outbound.denied_at_release" | "admin.app.tokens.revoke" | "page.rejected" | "consent.page_submitted" | "binding.page_bound";
+        AuditEventType: "admin.auth.failed" | "admin.access.denied" | "admin.approval.list" | "admin.approval.view" | "admin.approval.approve" | "admin.approval.reject" | "admin.approval.comment" | "admin.message.status" | "admin.policy.eval" | "admin.audit.list" | "admin.audit.verify" | "api.auth.failed" | "outbound.held" | "outbound.released" | "outbound.rejected" | "outbound.expired" | "outbound.denied_at_release" | "admin.app.tokens.revoke" | "page.rejected" | "consent.page_submitted" | "binding.page_bound" | "admin.consent.view" | "admin.consent.record" | "admin.binding.bind" | "admin.binding.unbind" | "admin.binding.view" | "admin.customer.records" | "admin.rights.access" | "admin.rights.restrict" | "admin.rights.lift" | "admin.alert.list" | "admin.alert.close";
         AuditFinding: {
             detail: string;
             eventId: string | null;
@@ -319,6 +611,54 @@ export interface components {
         };
         /** @enum {string} */
         AuthMethod: "oidc" | "local-token";
+        BindingEntry: {
+            accountId: string;
+            /** @enum {string} */
+            action: "bind" | "unbind";
+            actor: string | null;
+            /** @description The customer id (bind entries, for callers with bindings:read); null otherwise */
+            customerId: string | null;
+            evidenceRecordId: string;
+            id: string;
+            kind: components["schemas"]["PersonKind"];
+            /** Format: date-time */
+            occurredAt: string;
+            /** @enum {string} */
+            source: "crm_api" | "bind_page" | "import" | "cli";
+        };
+        BindingResult: {
+            /** @enum {string} */
+            action: "bind" | "unbind";
+            evidenceRecordId: string;
+            /** @description How many ids the request named */
+            persons: number;
+        };
+        /** @enum {string} */
+        BindingSource: "crm_api" | "import" | "cli";
+        BindRequest: {
+            customerId: components["schemas"]["CustomerId"];
+            /** @description What the binding rests on (KYC reference, channel, the CRM record); archived with the request */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description When the binding was established (default now; not in the future)
+             */
+            occurredAt?: string;
+            persons: components["schemas"]["PersonRef"][];
+            requestId?: components["schemas"]["RequestId"];
+            /** @default crm_api */
+            source: components["schemas"]["BindingSource"];
+        };
+        CloseAlertRequest: {
+            action: components["schemas"]["AlertCloseAction"];
+            note: string;
+        };
+        CloseAlertResult: {
+            alert: components["schemas"]["Alert"];
+            reviewRecordId: string;
+        };
         CommentEntry: {
             /** Format: date-time */
             at: string;
@@ -328,6 +668,65 @@ export interface components {
         };
         CommentRequest: {
             text: string;
+        };
+        /** @enum {string} */
+        ConsentAction: "grant" | "withdraw";
+        ConsentChange: {
+            action: components["schemas"]["ConsentAction"];
+            language?: components["schemas"]["ConsentLanguage"] | null;
+            /** @description The version (sha256) of the notice the person agreed to on paper, when known */
+            noticeVersion?: components["schemas"]["Sha256Hex"] | null;
+            purpose: components["schemas"]["ConsentPurpose"];
+        };
+        ConsentEntry: {
+            action: components["schemas"]["ConsentAction"];
+            /** @description The officer or job that recorded it; null for the person's own action */
+            actor: string | null;
+            /** @enum {string} */
+            channel: "oa_page" | "oa_keyword" | "wecom_msgaudit" | "wecom_callback" | "wecom_check" | "admin_api" | "cli" | "import";
+            /** @description The archive record that is the evidence */
+            evidenceRecordId: string;
+            id: string;
+            /** @enum {string|null} */
+            language: "zh-CN" | "en" | null;
+            /** @description sha256 of the exact notice text shown */
+            noticeVersion: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            purpose: components["schemas"]["ConsentPurpose"];
+            /** Format: date-time */
+            recordedAt: string;
+            /** @enum {string} */
+            source: "user" | "tencent" | "reconciliation" | "import" | "admin";
+        };
+        /** @enum {string} */
+        ConsentLanguage: "zh-CN" | "en";
+        /**
+         * @description The ledger's purposes (CONSENT_PURPOSES in policies/schema.ts; a test keeps them equal). `processing` withdrawn = retained for legal obligation only.
+         * @enum {string}
+         */
+        ConsentPurpose: "archiving" | "marketing" | "cross_border" | "sensitive" | "processing";
+        ConsentState: {
+            purposes: components["schemas"]["PurposeConsent"][];
+            retainedForLegalObligationOnly: boolean;
+        };
+        /** @description The bank's customer id (CIF) */
+        CustomerId: string;
+        CustomerRecord: {
+            accountId: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description The decrypted content (decrypt=true only) */
+            payload?: {
+                [key: string]: unknown;
+            };
+            recordId: string;
+            recordType: string;
+        };
+        CustomerRecordPage: {
+            decrypted: boolean;
+            items: components["schemas"]["CustomerRecord"][];
+            nextCursor: string | null;
         };
         /** @description The policy decision (connectors/canonical/decision.ts), with evaluatedAt as a date-time. */
         Decision: {
@@ -434,7 +833,29 @@ export interface components {
             text: string;
         };
         /** @enum {string} */
-        Permission: "whoami" | "approvals:read" | "approvals:decide" | "messages:read" | "policy:eval" | "audit:read" | "apps:manage";
+        Permission: "whoami" | "approvals:read" | "approvals:decide" | "messages:read" | "policy:eval" | "audit:read" | "apps:manage" | "consent:read" | "consent:write" | "bindings:read" | "bindings:write" | "rights:manage" | "alerts:read" | "alerts:review";
+        PersonBindings: {
+            bound: boolean;
+            /** @description The current customer id (for callers with bindings:read) */
+            customerId: string | null;
+            customerIdsShown: boolean;
+            history: components["schemas"]["BindingEntry"][];
+            person: components["schemas"]["PersonRef"];
+        };
+        PersonConsent: {
+            current: components["schemas"]["ConsentState"];
+            history: components["schemas"]["ConsentEntry"][];
+            person: components["schemas"]["PersonRef"];
+        };
+        /** @description The id as Tencent gives it (openid 28, unionid 29, external_userid 32 characters in practice) */
+        PersonId: string;
+        /** @enum {string} */
+        PersonKind: "openid" | "unionid" | "external_userid";
+        PersonRef: {
+            account: components["schemas"]["Id"];
+            id: components["schemas"]["PersonId"];
+            kind: components["schemas"]["PersonKind"];
+        };
         /** @enum {string} */
         PiiDetector: "prcResidentId" | "bankCard" | "mobile" | "email";
         PolicyEvalRequest: {
@@ -470,12 +891,46 @@ export interface components {
          * @description Every problem type the admin API answers with (gateway/admin-api/problems.ts; a test keeps them equal).
          * @enum {string}
          */
-        ProblemType: "https://cgw.dev/problems/unauthenticated" | "https://cgw.dev/problems/forbidden" | "https://cgw.dev/problems/route-not-found" | "https://cgw.dev/problems/method-not-allowed" | "https://cgw.dev/problems/invalid-json" | "https://cgw.dev/problems/unsupported-media-type" | "https://cgw.dev/problems/payload-too-large" | "https://cgw.dev/problems/validation-failed" | "https://cgw.dev/problems/not-found" | "https://cgw.dev/problems/approval-not-pending" | "https://cgw.dev/problems/approval-expired" | "https://cgw.dev/problems/self-approval" | "https://cgw.dev/problems/duplicate-approver" | "https://cgw.dev/problems/not-in-approver-group" | "https://cgw.dev/problems/invalid-request" | "https://cgw.dev/problems/service-unavailable" | "https://cgw.dev/problems/internal";
+        ProblemType: "https://cgw.dev/problems/unauthenticated" | "https://cgw.dev/problems/forbidden" | "https://cgw.dev/problems/route-not-found" | "https://cgw.dev/problems/method-not-allowed" | "https://cgw.dev/problems/invalid-json" | "https://cgw.dev/problems/unsupported-media-type" | "https://cgw.dev/problems/payload-too-large" | "https://cgw.dev/problems/validation-failed" | "https://cgw.dev/problems/not-found" | "https://cgw.dev/problems/approval-not-pending" | "https://cgw.dev/problems/approval-expired" | "https://cgw.dev/problems/self-approval" | "https://cgw.dev/problems/duplicate-approver" | "https://cgw.dev/problems/not-in-approver-group" | "https://cgw.dev/problems/invalid-request" | "https://cgw.dev/problems/binding-conflict" | "https://cgw.dev/problems/alert-not-open" | "https://cgw.dev/problems/result-too-large" | "https://cgw.dev/problems/service-unavailable" | "https://cgw.dev/problems/internal";
+        PurposeConsent: {
+            /** @description What the policy sees: withdrawn for every purpose but archiving while the person is retained for legal obligation only */
+            effectiveState: components["schemas"]["PurposeState"];
+            noticeVersion: string | null;
+            purpose: components["schemas"]["ConsentPurpose"];
+            /** Format: date-time */
+            since: string | null;
+            state: components["schemas"]["PurposeState"];
+        };
+        /** @enum {string} */
+        PurposeState: "granted" | "withdrawn" | "missing" | "stale";
         /**
          * @description The closed set of decision reason codes (REASON_CODES in connectors/canonical/decision.ts; a test keeps them equal).
          * @enum {string}
          */
         ReasonCode: "policy.default_allow" | "consent.missing" | "consent.withdrawn" | "consent.stale" | "consent.unknown" | "binding.absent" | "binding.unknown" | "window.expired" | "window.quota_exhausted" | "window.unknown" | "lexicon.blocked" | "lexicon.held" | "lexicon.flagged" | "pii.blocked" | "pii.held" | "pii.detected" | "pii.masked" | "quota.app_exceeded" | "finra2210.threshold" | "approval.required" | "transform.disclaimer" | "transform.failed";
+        RecordConsentRequest: {
+            account: components["schemas"]["Id"];
+            /** @description What the change rests on (e.g. "signed paper form, branch 12, scan DMS-4411") */
+            basis: string;
+            changes: components["schemas"]["ConsentChange"][];
+            /** @description Further evidence kept in the archive with the request (document references, hashes of scans) */
+            evidence?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description When the person made the choice (default now; not in the future)
+             */
+            occurredAt?: string;
+            requestId?: components["schemas"]["RequestId"];
+        };
+        RecordConsentResult: {
+            current: components["schemas"]["ConsentState"];
+            /** @description true: a retry of an earlier requestId; nothing new was recorded */
+            duplicate: boolean;
+            entries: components["schemas"]["ConsentEntry"][];
+            evidenceRecordId: string;
+        };
         Rejection: {
             /** Format: date-time */
             at: string;
@@ -486,6 +941,8 @@ export interface components {
         RejectRequest: {
             reason: string;
         };
+        /** @description The caller's id for this request; a retry with the same id records nothing new and answers with the first request's evidence record */
+        RequestId: string;
         RevokeTokensRequest: {
             accountId?: components["schemas"]["Id"];
         };
@@ -495,9 +952,32 @@ export interface components {
             /** @description Live tokens revoked (they answer 40001 from now on, within the verification cache time of a few seconds) */
             revoked: number;
         };
+        RightsRequest: {
+            /** @description The request and how it reached the bank (e.g. "written request of 2031-05-02, ticket PIPL-118") */
+            basis: string;
+            person: components["schemas"]["PersonRef"];
+            requestId?: components["schemas"]["RequestId"];
+        };
+        RightsResult: {
+            current: components["schemas"]["ConsentState"];
+            duplicate: boolean;
+            evidenceRecordId: string;
+        };
         /** @enum {string} */
-        Role: "it-admin" | "compliance-officer" | "compliance-supervisor" | "auditor";
+        Role: "it-admin" | "compliance-officer" | "compliance-supervisor" | "auditor" | "crm-service";
         Sha256Hex: string;
+        UnbindRequest: {
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            occurredAt?: string;
+            persons: components["schemas"]["PersonRef"][];
+            requestId?: components["schemas"]["RequestId"];
+            /** @default crm_api */
+            source: components["schemas"]["BindingSource"];
+        };
+        Uuid: string;
         WhoAmI: {
             groups: string[];
             name?: string;
@@ -519,10 +999,14 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The Official Account (openid, unionid) or WeCom corp (external_userid) the id belongs to, as configured */
+        Account: components["schemas"]["Id"];
         /** @description The nextCursor of the previous page (opaque) */
         Cursor: string;
         Limit: number;
         MessageId: components["schemas"]["MessageId"];
+        PersonId: components["schemas"]["PersonId"];
+        PersonKind: components["schemas"]["PersonKind"];
     };
     requestBodies: never;
     headers: never;
@@ -530,6 +1014,58 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listAlerts: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["AlertKind"];
+                limit?: components["parameters"]["Limit"];
+                status?: components["schemas"]["AlertStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alerts, at most `limit` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    closeAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alertId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseAlertRequest"];
+            };
+        };
+        responses: {
+            /** @description The alert, closed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloseAlertResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     listApprovals: {
         parameters: {
             query?: {
@@ -745,6 +1281,84 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    bindPersons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BindRequest"];
+            };
+        };
+        responses: {
+            /** @description The binding was recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BindingResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    unbindPersons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnbindRequest"];
+            };
+        };
+        responses: {
+            /** @description The unbinding was recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BindingResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listCustomerRecords: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                decrypt?: boolean;
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                customerId: components["schemas"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerRecordPage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     getMessageStatus: {
         parameters: {
             query?: never;
@@ -763,6 +1377,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageStatus"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPersonBindings: {
+        parameters: {
+            query: {
+                /** @description The Official Account (openid, unionid) or WeCom corp (external_userid) the id belongs to, as configured */
+                account: components["parameters"]["Account"];
+            };
+            header?: never;
+            path: {
+                kind: components["parameters"]["PersonKind"];
+                personId: components["parameters"]["PersonId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current binding and its history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonBindings"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPersonConsent: {
+        parameters: {
+            query: {
+                /** @description The Official Account (openid, unionid) or WeCom corp (external_userid) the id belongs to, as configured */
+                account: components["parameters"]["Account"];
+            };
+            header?: never;
+            path: {
+                kind: components["parameters"]["PersonKind"];
+                personId: components["parameters"]["PersonId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The derived state and every ledger entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonConsent"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    recordPersonConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: components["parameters"]["PersonKind"];
+                personId: components["parameters"]["PersonId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordConsentRequest"];
+            };
+        };
+        responses: {
+            /** @description The entries recorded and the state after them */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordConsentResult"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -788,6 +1484,85 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Decision"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    answerAccessRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccessRequest"];
+            };
+        };
+        responses: {
+            /** @description The access file (Content-Disposition attachment) */
+            200: {
+                headers: {
+                    /** @description attachment; filename="pipl-access-<record id>.json" */
+                    "Content-Disposition"?: string;
+                    /** @description The id of the archived rights.access record */
+                    "x-cgw-record-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessFile"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    liftRestriction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RightsRequest"];
+            };
+        };
+        responses: {
+            /** @description The restriction was lifted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RightsResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    restrictProcessing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RightsRequest"];
+            };
+        };
+        responses: {
+            /** @description The restriction was recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RightsResult"];
                 };
             };
             default: components["responses"]["Problem"];

@@ -9,6 +9,9 @@ import { messageStatusHandler } from './messages';
 import { evaluatePolicyHandler } from './policy';
 import { whoamiHandler } from './whoami';
 import { revokeAppTokensHandler } from './apps';
+import { bindPersonsHandler, getPersonBindingsHandler, getPersonConsentHandler, listCustomerRecordsHandler, recordPersonConsentHandler, unbindPersonsHandler } from './consent';
+import { answerAccessRequestHandler, processingRequestHandler } from './rights';
+import { closeAlertHandler, listAlertsHandler } from './alerts';
 
 /** What the handlers call. */
 export interface HandlerDeps {
@@ -32,5 +35,16 @@ export function adminHandlers(deps: HandlerDeps): Handlers {
     listAuditEvents: listAuditEventsHandler(deps.audit),
     verifyAuditLog: verifyAuditHandler(deps.verifyAudit),
     revokeAppTokens: revokeAppTokensHandler(deps.ports.apps),
+    getPersonConsent: getPersonConsentHandler(deps.ports.consent),
+    recordPersonConsent: recordPersonConsentHandler(deps.ports.consent),
+    getPersonBindings: getPersonBindingsHandler(deps.ports.bindings),
+    bindPersons: bindPersonsHandler(deps.ports.bindings),
+    unbindPersons: unbindPersonsHandler(deps.ports.bindings),
+    listCustomerRecords: listCustomerRecordsHandler(deps.ports.bindings),
+    answerAccessRequest: answerAccessRequestHandler(deps.ports.rights),
+    restrictProcessing: processingRequestHandler(deps.ports.rights, 'restrict'),
+    liftRestriction: processingRequestHandler(deps.ports.rights, 'lift'),
+    listAlerts: listAlertsHandler(deps.ports.alerts),
+    closeAlert: closeAlertHandler(deps.ports.alerts),
   };
 }
