@@ -37,6 +37,7 @@ import { createAuditLog } from './audit/create-audit-log';
 import { createAdminApi } from './admin-api/create-admin-api';
 import type { OidcVerifierOptions } from './auth/oidc';
 import { adminPorts } from './outbound/admin-ports';
+import { consentAdminPorts } from './consent-admin/admin-ports';
 import { adminTokenFor } from './admin-token';
 import type { AuditLog } from './audit/audit-log';
 import { loadPolicyFile } from '../policies/load-policy';
@@ -55,7 +56,6 @@ import { blindIndex } from './archive/crypto/blind-index';
 import { AppTokens } from './compat-api/app-tokens';
 import { compatApi } from './compat-api/compat-routes';
 import { createMsgaudit, type Msgaudit } from './msgaudit/create-msgaudit';
-import { consentAdminPorts } from './consent-admin/admin-ports';
 import { createConsent, type Consent } from './consent/create-consent';
 import { bindingView, consentView } from './consent/policy-views';
 import { oaConsentCapture, type OaCapture } from './consent/oa-capture';
@@ -66,6 +66,8 @@ import { classifyOaSend } from '../connectors/wechat/outbound/classify-oa';
 import { wecomCallbackRoutes } from './http/wecom-callback-routes'; // WeCom callbacks
 import { wecomCallbackDeps, type WecomCallbackHooks } from './commands/wecom-callback-deps'; // WeCom callbacks
 import { createConsentPages } from './pages/create-pages'; // consent and bind pages
+import { combineHooks, type MsgauditEventHooks } from './msgaudit/archive-entries'; // supervision
+import { createSupervision, type Supervision } from './supervision/create-supervision'; // supervision
 
 /** The policy the gateway runs when the configuration names none. */
 export const DEFAULT_POLICY_FILE = join(__dirname, '..', 'policies', 'default-policy.yaml');
@@ -111,6 +113,8 @@ export interface Gateway {
   consentCapture: OaCapture;
   /** WeCom archiving consent: agree/disagree, msg_audit_approved, reconciliation with check_single_agree / check_room_agree. */
   wecomConsent: WecomConsent;
+  /** Post-send supervision of captured chat-archive messages: alerts for review, recall links. */
+  supervision: Supervision; // supervision
   /** Run one expiry pass over held messages now (the sweeper does it every sweep interval). */
   expireHeld(): Promise<number>;
   /** Listen on config.server (or the given port); resolves with the bound port. */
@@ -162,12 +166,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   let msgaudit: Msgaudit;
   // Built once the consent ledger exists (below); the pullers read their hooks at pull time.
   let wecomConsentService: WecomConsent | undefined;
+  let msgauditHooks: MsgauditEventHooks | undefined; // supervision: consent + supervision, combined below
   try {
     msgaudit = createMsgaudit({
       config: config.msgaudit, corps: config.corps, dataSource, gate, archive: writer, reader, outbox, registry: metrics.registry, logger, now,
       // Called once pullers run (msgaudit.start() below), when deps exists.
       schedule: (id, attempts, delayMs) => deps.schedule(id, attempts, delayMs),
-      hooks: () => wecomConsentService?.msgauditHooks,
+      hooks: () => msgauditHooks, // supervision
     });
   } catch (err) {
     await dataSource.destroy();
@@ -258,6 +263,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       return result.body;
     },
   });
+  // --- supervision of captured chat-archive messages: begin ---
+  const supervision = createSupervision({
+    prepared, subjectIndex: (id) => consent.index({ id }), dedupeIndex: (key) => blindIndex(keyStore.indexKey(), 'dedupe', key),
+    dataSource, gate, registry: metrics.registry, logger, now,
+  });
+  msgauditHooks = combineHooks(wecomConsentService.msgauditHooks, supervision.msgauditHooks);
+  // --- supervision: end ---
   deps.screenReply = (input) => screenPassiveReply(outbound, input);
   deps.observeInbound = (event) => {
     const observation = windowObservation(event, subjectIndex(event.fromUserName));
@@ -359,7 +371,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   let server: Server | undefined;
 
   return {
-    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens, msgaudit, consent, consentCapture, wecomConsent: wecomConsentService,
+    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens, msgaudit, consent, consentCapture, wecomConsent: wecomConsentService, supervision,
     expireHeld: () => expireHeld(outbound),
     async listen(port = config.server.port) {
       server = createServer(app.callback());

@@ -31,6 +31,11 @@ export function policyProblems(policy: Policy): string[] {
     if (Object.values(r.when).every((v) => v === undefined)) problems.push(`approval.routes.${i}.when: give at least one condition (a route that matches everything holds every message)`);
   });
   policy.disclaimers.forEach((d, i) => noteRule(d.id, `disclaimers.${i}.id`));
+  if (policy.supervision) {
+    policy.supervision.lexicons.forEach((r, i) => noteRule(r.id, `supervision.lexicons.${i}.id`));
+    policy.supervision.pii.forEach((r, i) => noteRule(r.id, `supervision.pii.${i}.id`));
+    problems.push(...supervisionProblems(policy));
+  }
   problems.push(...termProblems(policy));
   return problems;
 }
@@ -56,6 +61,29 @@ function termProblems(policy: Policy): string[] {
         }
       });
     });
+  });
+  return problems;
+}
+
+/** A supervision rule must name lexicons that exist and categories they have, or it could never fire. */
+function supervisionProblems(policy: Policy): string[] {
+  const supervision = policy.supervision!;
+  const problems: string[] = [];
+  if (supervision.lexicons.length === 0 && supervision.pii.length === 0) problems.push('supervision: give at least one rule in lexicons or pii (or remove the section)');
+  const lexicons = new Map(policy.lexicons.map((l) => [l.id, l]));
+  supervision.lexicons.forEach((rule, i) => {
+    const categories = new Set<string>();
+    rule.lexicons.forEach((id, j) => {
+      const lexicon = lexicons.get(id);
+      if (!lexicon) problems.push(`supervision.lexicons.${i}.lexicons.${j}: no lexicon "${id}" in lexicons`);
+      else for (const term of lexicon.terms) categories.add(term.category);
+    });
+    if (!rule.lexicons.every((id) => lexicons.has(id))) return;
+    rule.categories?.forEach((c, k) => {
+      if (!categories.has(c)) problems.push(`supervision.lexicons.${i}.categories.${k}: no term of the named lexicons has category "${c}", so it could never match`);
+    });
+    const matching = rule.lexicons.flatMap((id) => lexicons.get(id)!.terms).filter((t) => (!rule.categories || rule.categories.includes(t.category)) && (!rule.actions || rule.actions.includes(t.action)));
+    if (matching.length === 0 && rule.categories?.every((c) => categories.has(c)) !== false) problems.push(`supervision.lexicons.${i}: no term of the named lexicons has the categories and actions given, so the rule could never match`);
   });
   return problems;
 }

@@ -10,6 +10,7 @@ import type { OutboundKind, OutboundMessage } from '../connectors/canonical/outb
 import type { PiiDetector } from '../connectors/canonical/decision';
 import type { ApprovalRoute, ConsentPurpose, ConsentRule, BindingRule, Disclaimer, GateAction, LexiconTerm, PiiAction, Policy, WindowTrigger } from './schema';
 import { kindScope, nameScope } from './scope';
+import { prepareSupervision, type PreparedSupervision } from './prepare-supervision';
 import { compileLexicon, type LexiconMatcher } from './text/lexicon-matcher';
 import { policyVersion } from './version';
 
@@ -92,6 +93,8 @@ export interface PreparedPolicy {
   readonly finra: PreparedFinra | undefined;
   readonly approval: { readonly fallback: ApprovalTarget; readonly routes: readonly PreparedRoute[] };
   readonly disclaimers: readonly (Disclaimer & { scope: Kinds; msgtypeMatch: (msgtype: string) => boolean })[];
+  /** Post-send supervision of captured chat-archive messages (supervise.ts); undefined when the policy has no supervision section. */
+  readonly supervision: PreparedSupervision | undefined;
 }
 
 /** What the gateway must look up or count before evaluating `message`. */
@@ -111,6 +114,7 @@ export interface ContextNeeds {
  * @throws Error when a lexicon term normalises to nothing (load-policy reports that as a problem first)
  */
 export function preparePolicy(policy: Policy): PreparedPolicy {
+  const lexicon = prepareLexicon(policy);
   const quotaScopes = policy.quotas.map((q) => ({ id: q.id, kinds: kindScope(q.kinds), perDay: q.perDay, perMinute: q.perMinute, errcode: q.errcode, apps: nameScope(q.apps) as (app: string) => boolean }));
   return {
     version: policyVersion(policy),
@@ -129,7 +133,7 @@ export function preparePolicy(policy: Policy): PreparedPolicy {
       // First match wins, like a firewall rule list: the gateway counts exactly one scope.
       match: (appId, kind) => quotaScopes.find((q) => q.apps(appId) && q.kinds.has(kind)),
     },
-    lexicon: prepareLexicon(policy),
+    lexicon,
     pii: policy.pii && {
       id: policy.pii.id,
       kinds: kindScope(policy.pii.kinds),
@@ -149,6 +153,7 @@ export function preparePolicy(policy: Policy): PreparedPolicy {
       routes: policy.approval.routes.map(prepareRoute),
     },
     disclaimers: policy.disclaimers.map((d) => ({ ...d, scope: kindScope(d.kinds), msgtypeMatch: nameScope(d.msgtypes) as (m: string) => boolean })),
+    supervision: prepareSupervision(policy, lexicon),
   };
 }
 

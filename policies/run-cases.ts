@@ -1,8 +1,9 @@
 /**
- * The shared runner of data-driven policy cases (format: case-runner/case-schema.ts):
- * policies/cases.test.ts runs every file with jest, `cgw policies test FILE...`
- * runs the files it is given. A malformed file (YAML, schema or its policy)
- * is a CaseFileError, distinct from a case that fails.
+ * The shared runner of data-driven policy cases (formats: case-runner/case-schema.ts
+ * for outbound decisions, case-runner/supervision-case.ts for files that say
+ * `kind: supervision`): policies/cases.test.ts runs every file with jest,
+ * `cgw policies test FILE...` runs the files it is given. A malformed file
+ * (YAML, schema or its policy) is a CaseFileError, distinct from a case that fails.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,9 @@ import { caseContext } from './case-runner/case-context';
 import { compareDecision } from './case-runner/case-compare';
 import { caseFileSchema, type CaseFile, type PolicyRef } from './case-runner/case-schema';
 import type { PolicyContext } from './context';
+import { compareSupervision, supervisionCaseFileSchema, supervisionCaseInput, type SupervisionExpectation } from './case-runner/supervision-case';
 import { evaluate } from './evaluate';
+import { supervise, type CapturedMessage, type SupervisionResult } from './supervise';
 import { loadPolicyFile, PolicyError, validatePolicy, yamlProblem, type LoadedPolicy } from './load-policy';
 import { preparePolicy, type PreparedPolicy } from './prepare';
 
@@ -24,13 +27,27 @@ export class CaseFileError extends Error {
   }
 }
 
-export interface PreparedCase {
+/** An outbound case: a message and its context, expecting a Decision. */
+export interface PreparedDecisionCase {
+  kind: 'decision';
   name: string;
   /** The case's own policy, or its file's. */
   prepared: PreparedPolicy;
   context: PolicyContext;
   expect: CaseFile['cases'][number]['expect'];
 }
+
+/** A supervision case: a captured message, expecting supervision findings. */
+export interface PreparedSupervisionCase {
+  kind: 'supervision';
+  name: string;
+  prepared: PreparedPolicy;
+  message: CapturedMessage;
+  now: number;
+  expect: SupervisionExpectation;
+}
+
+export type PreparedCase = PreparedDecisionCase | PreparedSupervisionCase;
 
 export interface LoadedCaseFile {
   file: string;
@@ -44,7 +61,10 @@ export interface CaseResult {
   passed: boolean;
   /** One line per difference; empty when passed. */
   diff: string[];
-  decision: Decision;
+  /** The decision of an outbound case. */
+  decision?: Decision;
+  /** The result of a supervision case. */
+  supervision?: SupervisionResult;
 }
 
 // Case files share policies (most use default-policy.yaml): prepare each file once per process.
@@ -63,15 +83,33 @@ export function loadCaseFile(file: string): LoadedCaseFile {
   }
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new CaseFileError(file, doc.errors.map(yamlProblem));
-  const parsed = caseFileSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  const tree = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (tree !== null && typeof tree === 'object' && (tree as { kind?: unknown }).kind === 'supervision') return loadSupervisionCases(file, tree);
+  const parsed = caseFileSchema.safeParse(tree);
   if (!parsed.success) throw new CaseFileError(file, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   const filePolicy = parsed.data.policy === undefined ? undefined : preparedPolicyOf(parsed.data.policy, file, 'policy');
-  const cases = parsed.data.cases.map((entry, index) => {
-    const prepared = entry.policy === undefined ? filePolicy : preparedPolicyOf(entry.policy, file, `cases.${index}.policy`);
-    if (!prepared) throw new CaseFileError(file, [`cases.${index}: no policy (give one at the top of the file or in the case)`]);
-    return { name: entry.name, prepared, context: caseContext(entry, parsed.data.defaults, index), expect: entry.expect };
+  const cases = parsed.data.cases.map((entry, index): PreparedCase => {
+    const prepared = casePolicy(file, filePolicy, entry.policy, index);
+    return { kind: 'decision', name: entry.name, prepared, context: caseContext(entry, parsed.data.defaults, index), expect: entry.expect };
   });
   return { file, prepared: filePolicy, cases };
+}
+
+function loadSupervisionCases(file: string, tree: unknown): LoadedCaseFile {
+  const parsed = supervisionCaseFileSchema.safeParse(tree);
+  if (!parsed.success) throw new CaseFileError(file, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  const filePolicy = parsed.data.policy === undefined ? undefined : preparedPolicyOf(parsed.data.policy, file, 'policy');
+  const cases = parsed.data.cases.map((entry, index): PreparedCase => {
+    const prepared = casePolicy(file, filePolicy, entry.policy, index);
+    return { kind: 'supervision', name: entry.name, prepared, ...supervisionCaseInput(entry, parsed.data.defaults), expect: entry.expect };
+  });
+  return { file, prepared: filePolicy, cases };
+}
+
+function casePolicy(file: string, filePolicy: PreparedPolicy | undefined, own: PolicyRef | undefined, index: number): PreparedPolicy {
+  const prepared = own === undefined ? filePolicy : preparedPolicyOf(own, file, `cases.${index}.policy`);
+  if (!prepared) throw new CaseFileError(file, [`cases.${index}: no policy (give one at the top of the file or in the case)`]);
+  return prepared;
 }
 
 function preparedPolicyOf(policy: PolicyRef, file: string, where: string): PreparedPolicy {
@@ -93,6 +131,11 @@ function preparedPolicyOf(policy: PolicyRef, file: string, where: string): Prepa
 
 /** Evaluate one prepared case and compare. */
 export function runCase(c: PreparedCase): CaseResult {
+  if (c.kind === 'supervision') {
+    const supervision = supervise(c.prepared, c.message, c.now);
+    const diff = compareSupervision(supervision, c.expect);
+    return { name: c.name, passed: diff.length === 0, diff, supervision };
+  }
   const decision = evaluate(c.prepared, c.context);
   const diff = compareDecision(decision, c.expect, c.context.message);
   return { name: c.name, passed: diff.length === 0, diff, decision };

@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import { OUTBOUND_KINDS, type OutboundKind } from '../connectors/canonical/outbound-message';
-import { REASON_CODES, type ReasonCode } from '../connectors/canonical/decision';
+import { PII_DETECTORS, REASON_CODES, type ReasonCode } from '../connectors/canonical/decision';
+import { MSGAUDIT_MESSAGE_TYPES } from '../connectors/canonical/msgaudit-event';
 
 /** The policy file format this engine reads (part of the hashed policy). */
 export const POLICY_FORMAT = 1;
@@ -95,10 +96,12 @@ const windowRule = z.strictObject({
     .prefault({}),
 });
 
+const termCategory = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, dashes, underscores');
+
 const lexiconTerm = z.strictObject({
   id: ruleId,
   text: z.string().min(1).max(200),
-  category: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, dashes, underscores'),
+  category: termCategory,
   action: z.enum(['deny', 'hold', 'flag']),
   /** Phrases that contain the term but are fine (`不保本` for `保本`): a hit inside one is ignored. */
   except: z.array(z.string().min(1).max(200)).default([]),
@@ -189,6 +192,62 @@ const disclaimer = z.strictObject({
   separator: z.string().max(10).default('\n'),
 });
 
+/** Alert severities, lowest first (the compliance alert queue's). */
+export const SUPERVISION_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type SupervisionSeverity = (typeof SUPERVISION_SEVERITIES)[number];
+/**
+ * Who sent a captured message: `rm` a member of the corp (a relationship
+ * manager, an employee), `customer` an external contact. Robots and system
+ * records are neither and are never supervised.
+ */
+export const SUPERVISION_SENDERS = ['rm', 'customer'] as const;
+export type SupervisionSender = (typeof SUPERVISION_SENDERS)[number];
+
+const severity = z.enum(SUPERVISION_SEVERITIES);
+const senders = z.array(z.enum(SUPERVISION_SENDERS)).min(1);
+/** Captured (chat-archive) msgtypes, as WeCom names them; `*` = every type that carries text. */
+const capturedMsgtypes = z.array(z.enum([...MSGAUDIT_MESSAGE_TYPES, '*'])).min(1);
+
+// Supervision reuses the outbound lexicons (by id) and the PII detectors; it adds scope and severity.
+const supervisionLexiconRule = z.strictObject({
+  id: ruleId,
+  /** Ids of lexicons in `lexicons` whose terms this rule looks for (their outbound `kinds` do not matter here). */
+  lexicons: z.array(ruleId).min(1),
+  /** Only terms of these categories count; every category when absent. */
+  categories: z.array(termCategory).min(1).optional(),
+  /** Only terms with these outbound actions count; every action when absent. */
+  actions: z.array(z.enum(['deny', 'hold', 'flag'])).min(1).optional(),
+  severity,
+  /** Overrides the section's `senders` / `msgtypes` for this rule. */
+  senders: senders.optional(),
+  msgtypes: capturedMsgtypes.optional(),
+});
+
+const supervisionPiiRule = z.strictObject({
+  id: ruleId,
+  detectors: z.array(z.enum(PII_DETECTORS)).min(1),
+  severity,
+  /** Matches (of these detectors, in one message) below this raise nothing: a phone number in a signature is not a finding. */
+  minCount: z.number().int().min(1).max(1000).default(1),
+  senders: senders.optional(),
+  msgtypes: capturedMsgtypes.optional(),
+});
+
+/**
+ * Post-send supervision of captured chat-archive messages (RM ↔ customer on
+ * WeCom): which lexicons and PII detectors run on them, for whose messages,
+ * and how severe a finding is. Findings open compliance alerts for review.
+ */
+const supervisionSection = z.strictObject({
+  /** Whose messages the rules look at unless a rule says otherwise. */
+  senders: senders.default(['rm']),
+  msgtypes: capturedMsgtypes.default(['*']),
+  lexicons: z.array(supervisionLexiconRule).default([]),
+  pii: z.array(supervisionPiiRule).default([]),
+  /** A recalled message that had findings raises a recall alert: `inherit` takes the recalled message's alert severity. */
+  recall: z.strictObject({ severity: z.enum(['inherit', ...SUPERVISION_SEVERITIES]).default('inherit') }).prefault({}),
+});
+
 export const policySchema = z.strictObject({
   format: z.literal(POLICY_FORMAT),
   name: z.string().min(1).max(100),
@@ -202,6 +261,7 @@ export const policySchema = z.strictObject({
   finra2210: finraRule.optional(),
   approval: approvalSection.prefault({}),
   disclaimers: z.array(disclaimer).default([]),
+  supervision: supervisionSection.optional(),
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -218,3 +278,6 @@ export type ApprovalRoute = Policy['approval']['routes'][number];
 export type Disclaimer = Policy['disclaimers'][number];
 export type GateAction = z.infer<typeof gateAction>;
 export type KindSelector = Policy['consent'][number]['kinds'];
+export type SupervisionPolicy = NonNullable<Policy['supervision']>;
+export type SupervisionLexiconRule = SupervisionPolicy['lexicons'][number];
+export type SupervisionPiiRule = SupervisionPolicy['pii'][number];

@@ -38,6 +38,36 @@ export interface MsgauditEventHooks {
   afterCommit?(accountId: string, events: readonly MsgauditEvent[]): void;
 }
 
+/**
+ * Several modules' hooks as one (consent ledger, supervision, …): every
+ * module's effects run in the archive transaction, in the order given; every
+ * module sees each committed batch, even when an earlier one threw (the first
+ * error is rethrown after all ran).
+ */
+export function combineHooks(...hooks: readonly (MsgauditEventHooks | undefined)[]): MsgauditEventHooks {
+  const present = hooks.filter((h): h is MsgauditEventHooks => h !== undefined);
+  return {
+    effects(accountId, event) {
+      const effects = present.flatMap((h) => h.effects?.(accountId, event) ?? []);
+      if (effects.length <= 1) return effects[0];
+      return async (tx, recordId) => {
+        for (const effect of effects) await effect(tx, recordId);
+      };
+    },
+    afterCommit(accountId, events) {
+      let failure: { error: unknown } | undefined;
+      for (const h of present) {
+        try {
+          h.afterCommit?.(accountId, events);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+      if (failure) throw failure.error;
+    },
+  };
+}
+
 /** The archive entry of one outcome; `onNewRaw` runs in the archive transaction when a raw record is new (not a re-run's duplicate). */
 export function archiveEntryFor(outcome: RecordOutcome, context: EntryContext, onNewRaw?: (seq: string) => void, hooks?: MsgauditEventHooks): ArchiveEntry {
   if (outcome.kind === 'event') {

@@ -65,7 +65,7 @@ const expectation = z.strictObject({
   approval: z.strictObject({ group: z.string().optional(), requiredApprovals: z.union([z.literal(1), z.literal(2)]).optional(), ttl: z.string().optional(), route: z.string().optional() }).optional(),
 });
 
-const policyRef = z.union([z.string().min(1), z.record(z.string(), z.unknown())]);
+export const policyRef = z.union([z.string().min(1), z.record(z.string(), z.unknown())]);
 
 const caseEntry = z.strictObject({ name: z.string().min(1), policy: policyRef.optional(), ...context, expect: expectation });
 

@@ -18,6 +18,7 @@ import { msgauditCursorEntity } from './msgaudit-cursor';
 import { consentEntryEntity, pageStateEntity, piiBindingEntity } from './consent-entry';
 import { complianceAlertEntity } from './compliance-alert';
 import { wecomContactPairEntity, wecomRoomEntity } from './wecom-contact-pair';
+import { msgauditRecallEntity } from './msgaudit-recall';
 
 export * from './archive-record';
 export * from './callback-nonce';
@@ -36,6 +37,7 @@ export * from './msgaudit-cursor';
 export * from './consent-entry';
 export * from './compliance-alert';
 export * from './wecom-contact-pair';
+export * from './msgaudit-recall';
 
 /** All entity schemas with the column types of `dialect` (binary and long text differ per back end). */
 export function entitiesFor(dialect: Dialect): EntitySchema<any>[] {
@@ -56,5 +58,6 @@ export function entitiesFor(dialect: Dialect): EntitySchema<any>[] {
     consentEntryEntity(), piiBindingEntity(dialect), pageStateEntity(dialect),
     complianceAlertEntity(dialect),
     wecomContactPairEntity(dialect), wecomRoomEntity(),
+    msgauditRecallEntity(),
   ];
 }
