@@ -61,6 +61,7 @@ import { bindingView, consentView } from './consent/policy-views';
 import { oaConsentCapture, type OaCapture } from './consent/oa-capture';
 import { wecomConsent, type WecomConsent } from './consent/wecom-consent';
 import { wecomTokenKey } from './upstream/token-key';
+import { wecomDirectory, type WecomDirectory } from './wecom-directory/wecom-directory';
 import { submitOutbound } from './outbound/submit-outbound';
 import { classifyOaSend } from '../connectors/wechat/outbound/classify-oa';
 import { wecomCallbackRoutes } from './http/wecom-callback-routes'; // WeCom callbacks
@@ -113,6 +114,8 @@ export interface Gateway {
   consentCapture: OaCapture;
   /** WeCom archiving consent: agree/disagree, msg_audit_approved, reconciliation with check_single_agree / check_room_agree. */
   wecomConsent: WecomConsent;
+  /** Group-chat snapshots (groupchat/get) and the chat archive's permit-list coverage. */
+  wecomDirectory: WecomDirectory;
   /** Post-send supervision of captured chat-archive messages: alerts for review, recall links. */
   supervision: Supervision; // supervision
   /** Run one expiry pass over held messages now (the sweeper does it every sweep interval). */
@@ -268,7 +271,17 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     prepared, subjectIndex: (id) => consent.index({ id }), dedupeIndex: (key) => blindIndex(keyStore.indexKey(), 'dedupe', key),
     dataSource, gate, registry: metrics.registry, logger, now,
   });
-  msgauditHooks = combineHooks(wecomConsentService.msgauditHooks, supervision.msgauditHooks);
+  const directory = wecomDirectory({
+    corps: msgauditCorps.map((c) => ({ id: c.id, corpId: c.corpId, hasContactSecret: c.contactSecret !== undefined })),
+    dataSource, gate, keyStore, archive: writer, intervalMs: config.msgaudit.statusIntervalMs, now, logger,
+    async call(corpConfigId, secret, path, body) {
+      const corp = msgauditCorps.find((c) => c.id === corpConfigId)!;
+      const result = await upstream.callTencent(wecomTokenKey(corp.corpId, secret), { method: 'POST', path, json: body });
+      if (!result.ok) throw result.error;
+      return result.body;
+    },
+  });
+  msgauditHooks = combineHooks(wecomConsentService.msgauditHooks, supervision.msgauditHooks, directory.msgauditHooks);
   // --- supervision: end ---
   deps.screenReply = (input) => screenPassiveReply(outbound, input);
   deps.observeInbound = (event) => {
@@ -367,11 +380,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   }
   msgaudit.start();
   consent.start();
-  if (housekeeping) wecomConsentService.start();
+  if (housekeeping) {
+    wecomConsentService.start();
+    directory.start();
+  }
   let server: Server | undefined;
 
   return {
-    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens, msgaudit, consent, consentCapture, wecomConsent: wecomConsentService, supervision,
+    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens, msgaudit, consent, consentCapture, wecomConsent: wecomConsentService, wecomDirectory: directory, supervision,
     expireHeld: () => expireHeld(outbound),
     async listen(port = config.server.port) {
       server = createServer(app.callback());
@@ -396,6 +412,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await msgaudit.stop();
       await consent.stop();
       await wecomConsentService!.stop();
+      await directory.stop();
       await consentCapture.settled();
       await sweeper.stop();
       await queue.close({ drainTimeoutMs: config.server.shutdownGraceMs });

@@ -16,6 +16,7 @@ export const ARCHIVE_RECORD_TYPES = {
   'wecom.msgaudit': 'A WeCom chat-archive message pulled with GetChatData and decrypted: its canonical MsgauditEvent (seq, msgid, sender, recipients, fields, media descriptors, the decrypted JSON)',
   'wecom.msgaudit.media': 'A media file (image, voice, video, file, emotion…) of an archived WeCom chat-archive message, fetched with GetMediaData: the bytes, size, md5 and the message it belongs to',
   'wecom.callback': 'An event WeCom pushed to a corp callback (msg_audit_approved, change_external_contact, msgaudit_notify …): the decrypted XML and its canonical form',
+  'wecom.room': 'A snapshot of a WeCom group chat seen in the chat archive: its roomid, name, owner, members and notice as groupchat/get answered (a new snapshot when the answer changes)',
   'consent.evidence': 'The evidence of consent ledger entries that no other record holds: a consent-page submission, an officer\'s or import\'s change, a reconciliation answer from check_single_agree / check_room_agree',
   'binding.evidence': 'The evidence of a PII binding or unbinding: the CRM\'s call with its evidence, or the bank\'s verified login assertion from the bind page, with the customer id',
   'rights.access': 'A PIPL access request answered: who asked, for whom (the person\'s ids), and the sha256 and size of the file handed out',

@@ -34,6 +34,7 @@ for (const kind of DATABASE_KINDS) {
     let corp: SimulatedCorp;
     let listening: ListeningSimulator[];
     let gateway: Gateway;
+    let internalRoom: string;
     const [rmZhang, rmLi] = ['rm-zhang', 'rm-li'];
 
     beforeAll(async () => {
@@ -51,7 +52,9 @@ for (const kind of DATABASE_KINDS) {
       await sim.settled();
       const stream = sim.archiveMessages(corp.corpId);
       const chat = { msgid: 'chat-1', action: 'send', from: rmZhang, tolist: [chatting!], roomid: '', msgtime: Date.now(), msgtype: 'text', text: { content: '您好，我是您的客户经理' } };
-      standin.control.load({ corps: { [corp.corpId]: { secret: corp.msgauditSecret, chatdata: [...stream.map((c) => sealed(c.seq, c.message)), sealed(stream.length + 1, chat)] } } });
+      internalRoom = sim.defineRoom(corp.corpId, { name: '财富管理部晨会', creator: rmZhang, notice: '每日 8:30', members: [rmZhang, rmLi] });
+      const group = { msgid: 'group-1', action: 'send', from: rmZhang, tolist: [rmLi], roomid: internalRoom, msgtime: Date.now(), msgtype: 'text', text: { content: '今日晨会纪要' } };
+      standin.control.load({ corps: { [corp.corpId]: { secret: corp.msgauditSecret, chatdata: [...stream.map((c) => sealed(c.seq, c.message)), sealed(stream.length + 1, chat), sealed(stream.length + 2, group)] } } });
       const config = loadConfig({
         env: {},
         overlay: {
@@ -74,7 +77,7 @@ for (const kind of DATABASE_KINDS) {
       gateway = await createGateway(config, { housekeeping: false });
       await gateway.listen(port);
       // The first pull opens the corp's SDK handle: let it finish before the stand-in's per-test leak baseline is taken.
-      await cursorAt(gateway, corp.corpId, String(stream.length + 1));
+      await cursorAt(gateway, corp.corpId, String(stream.length + 2));
     });
     afterAll(async () => {
       for (const l of listening ?? []) await l.close();
@@ -149,7 +152,7 @@ for (const kind of DATABASE_KINDS) {
       const report = await gateway.wecomConsent.reconcile(CORP);
       expect(report.errors).toBe(0);
       expect(report.pairsChecked).toBeGreaterThanOrEqual(3); // the chatting pair from the archive, the callback's pair, the lost customer
-      expect(report.roomsChecked).toBe(1);
+      expect(report.roomsChecked).toBe(2); // the internal group seen in the archive, and the customer group
       expect(report.disagreements).toBe(1);
       expect((await gateway.consent.ledger.current(person(newcomer))).purposes.archiving.state).toBe('withdrawn');
       expect((await gateway.consent.ledger.current(person(roomMember))).purposes.archiving.state).toBe('granted');
@@ -168,6 +171,30 @@ for (const kind of DATABASE_KINDS) {
       // Nothing changed since: a second run records nothing.
       const again = await gateway.wecomConsent.reconcile(CORP);
       expect(again.changed).toBe(0);
+    });
+
+    it('archives a snapshot of a group chat seen in the archive (name, owner, members from groupchat/get), once while it does not change', async () => {
+      await gateway.wecomDirectory.settled();
+      const records = await gateway.dataSource.query('SELECT id FROM archive_record WHERE record_type = $1'.replace('$1', kind === 'postgres' ? '$1' : '?'), ['wecom.room']) as { id: string }[];
+      expect(records).toHaveLength(1);
+      const snapshot = await gateway.deps.reader.open(records[0]!.id);
+      expect(snapshot.payload).toMatchObject({ roomid: internalRoom, source: 'msgaudit/groupchat/get', room: { roomname: '财富管理部晨会', creator: rmZhang, notice: '每日 8:30' } });
+      expect((snapshot.payload.room as { members: { memberid: string }[] }).members.map((m) => m.memberid).sort()).toEqual([rmLi, rmZhang].sort());
+      // Asked again with nothing changed: the same record.
+      const again = await gateway.wecomDirectory.snapshotRoom(CORP, internalRoom);
+      expect(again?.recordId).toBe(records[0]!.id);
+    });
+
+    it('measures permit-list coverage of the members seen with customers, naming those whose chats are not archived', async () => {
+      await gateway.wecomConsent.settled();
+      sim.setPermitUsers(corp.corpId, [rmZhang]);
+      const coverage = await gateway.wecomDirectory.refreshPermitCoverage(CORP);
+      expect(coverage.error).toBeNull();
+      expect(coverage.permittedCount).toBe(1);
+      expect(coverage.membersSeen).toBe(2); // rm-zhang (chats in the archive) and rm-li (the callback's pair)
+      expect(coverage.uncovered).toEqual([rmLi]);
+      sim.setPermitUsers(corp.corpId, [rmZhang, rmLi]);
+      expect((await gateway.wecomDirectory.refreshPermitCoverage(CORP)).uncovered).toEqual([]);
     });
 
     afterAll(async () => {

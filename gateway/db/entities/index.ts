@@ -17,6 +17,7 @@ import { upstreamTokenEntity } from './upstream-token';
 import { msgauditCursorEntity } from './msgaudit-cursor';
 import { consentEntryEntity, pageStateEntity, piiBindingEntity } from './consent-entry';
 import { complianceAlertEntity } from './compliance-alert';
+import { msgauditPermitEntity } from './msgaudit-permit';
 import { wecomContactPairEntity, wecomRoomEntity } from './wecom-contact-pair';
 import { msgauditRecallEntity } from './msgaudit-recall';
 
@@ -36,6 +37,7 @@ export * from './upstream-token';
 export * from './msgaudit-cursor';
 export * from './consent-entry';
 export * from './compliance-alert';
+export * from './msgaudit-permit';
 export * from './wecom-contact-pair';
 export * from './msgaudit-recall';
 
@@ -57,6 +59,7 @@ export function entitiesFor(dialect: Dialect): EntitySchema<any>[] {
     msgauditCursorEntity(dialect),
     consentEntryEntity(), piiBindingEntity(dialect), pageStateEntity(dialect),
     complianceAlertEntity(dialect),
+    msgauditPermitEntity(dialect),
     wecomContactPairEntity(dialect), wecomRoomEntity(),
     msgauditRecallEntity(),
   ];

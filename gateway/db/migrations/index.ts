@@ -6,6 +6,7 @@ import { AuditLog1795500000000 } from './1795500000000-audit-log';
 import { UpstreamTokens1795500001000 } from './1795500001000-upstream-tokens';
 import { Msgaudit1795500003000 } from './1795500003000-msgaudit';
 import { Consent1795500004000 } from './1795500004000-consent';
+import { WecomDirectory1795500006000 } from './1795500006000-wecom-directory';
 import { Supervision1795500005500 } from './1795500005500-supervision';
 
 /** A migration class, as TypeORM's `migrations` option takes it. */
@@ -19,6 +20,7 @@ export const migrations: readonly MigrationClass[] = [
   UpstreamTokens1795500001000,
   Msgaudit1795500003000,
   Consent1795500004000,
+  WecomDirectory1795500006000,
   Supervision1795500005500,
 ].sort((a, b) => migrationTimestamp(a) - migrationTimestamp(b));
 
