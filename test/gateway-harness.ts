@@ -72,6 +72,8 @@ export function harnessConfig(db: TestDatabase, dataDir: string, account: Simula
       archive: { pkiDir: join(dataDir, 'pki'), checkpointIntervalMs: 3_600_000 },
       forwarding: { timeoutMs: 2000, backoffBaseMs: 50, backoffMaxMs: 500, sweepIntervalMs: 200, maxAttempts: 5 },
       logging: { level: 'silent' },
+      // Inbound tests count archive rows and deliveries: the consent notice a follow triggers is tested on its own (test/consent).
+      consent: { capture: false },
       accounts: [{ id: accountId, appId: account.appId, appSecret: account.appSecret, originalId: account.originalId, token: account.token, encodingAESKey: account.encodingAESKey, mode: account.mode }],
       apps: (options.apps ?? []).map((a) => ({
         id: a.id,

@@ -34,6 +34,9 @@ export function ensureDemoConfig(dataDir: string): string {
     keys: { type: 'file', path: join(dataDir, 'keys.json') },
     archive: { pkiDir: join(dataDir, 'pki'), checkpointIntervalMs: 10000 },
     demo: { enabled: true, simulatorPort: 8081, appPort: 8082, ratePerSecond: 0.5 },
+    // The simulator plays Tencent for outbound calls and OAuth too (consent notices, the consent and bind pages).
+    tencent: { oaBaseUrl: 'http://127.0.0.1:8081', oauthAuthorizeUrl: 'http://127.0.0.1:8081/connect/oauth2/authorize' },
+    consent: { publicBaseUrl: 'http://127.0.0.1:8080' },
     accounts: [{ id: 'demo-oa', appId: `wx${hex(16)}`, appSecret: hex(32), originalId: `gh_${hex(12)}`, token: alnum(32), encodingAESKey: alnum(43), mode: 'safe' }],
     apps: [{
       id: 'demo-crm',

@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import { KeyVersionMissingError, MsgauditKeyConfigError, MsgauditKeyError } from './errors';
 import { MsgauditKeyring } from './keyring';
 import { isPkcs1Refusal } from './runtime';
-import { measureUnwrapRate } from './__tests__/unwrap-rate.bench';
 import { freshRandomKey, rsaPair, sealRandomKey } from './__tests__/test-keys';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -215,9 +214,4 @@ describe('runtime', () => {
     expect(() => keyring.unwrapRandomKey(1, sealRandomKey(main.publicKey, freshRandomKey()))).not.toThrow();
   });
 
-  test('unwraps at least 1,250 keys/s on one thread (half the 2,500 msg/s target of issue 6 on 2 cores)', () => {
-    const rate = measureUnwrapRate(1000);
-    process.stdout.write(`msgaudit unwrap: ${rate.microsPerOp.toFixed(1)} µs/op, ${Math.round(rate.opsPerSecond)} op/s\n`);
-    expect(rate.opsPerSecond).toBeGreaterThanOrEqual(1250);
-  });
 });
