@@ -17,6 +17,8 @@ import { registerConsentCommands } from './commands/consent';
 import { registerBindingsCommands } from './commands/bindings';
 import { registerRightsCommands } from './commands/rights';
 import { registerAlertsCommands } from './commands/alerts';
+import { registerContentCommands } from './commands/content'; // content library
+import { registerHandoverCommands } from './commands/handover'; // RM departure
 
 const program = new Command('cgw').description('wechat-compliance-gateway operator CLI').showHelpAfterError();
 
@@ -81,6 +83,8 @@ registerConsentCommands(program);
 registerBindingsCommands(program);
 registerRightsCommands(program);
 registerAlertsCommands(program);
+registerContentCommands(program); // content library
+registerHandoverCommands(program); // RM departure
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`cgw: ${(err as Error).message}\n`);

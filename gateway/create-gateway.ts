@@ -69,6 +69,9 @@ import { wecomCallbackDeps, type WecomCallbackHooks } from './commands/wecom-cal
 import { createConsentPages } from './pages/create-pages'; // consent and bind pages
 import { combineHooks, type MsgauditEventHooks } from './msgaudit/archive-entries'; // supervision
 import { createSupervision, type Supervision } from './supervision/create-supervision'; // supervision
+import { createContentLibrary, type ContentLibrary } from './content-library/create-content-library'; // content library
+import { createSidebar } from './sidebar/create-sidebar'; // content library: WeCom sidebar
+import { createHandover, type Handover } from './handover/create-handover'; // RM departure
 
 /** The policy the gateway runs when the configuration names none. */
 export const DEFAULT_POLICY_FILE = join(__dirname, '..', 'policies', 'default-policy.yaml');
@@ -118,6 +121,10 @@ export interface Gateway {
   wecomDirectory: WecomDirectory;
   /** Post-send supervision of captured chat-archive messages: alerts for review, recall links. */
   supervision: Supervision; // supervision
+  /** The pre-approved content library: items and their lifecycle, and the matcher linking captured messages to approved items. */
+  contentLibrary: ContentLibrary; // content library
+  /** RM departure: hand-overs of an RM's customers and groups to another RM, and everything involving an RM. */
+  handover: Handover; // RM departure
   /** Run one expiry pass over held messages now (the sweeper does it every sweep interval). */
   expireHeld(): Promise<number>;
   /** Listen on config.server (or the given port); resolves with the bound port. */
@@ -266,10 +273,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       return result.body;
     },
   });
+  // --- content library (issue 6 item 6): begin ---
+  const contentLibrary = createContentLibrary({ config: config.contentLibrary, dataSource, gate, archive: writer, reader, subjectIndex, registry: metrics.registry, logger, now });
+  // --- content library: end ---
   // --- supervision of captured chat-archive messages: begin ---
   const supervision = createSupervision({
     prepared, subjectIndex: (id) => consent.index({ id }), dedupeIndex: (key) => blindIndex(keyStore.indexKey(), 'dedupe', key),
     dataSource, gate, registry: metrics.registry, logger, now,
+    preApproved: (tx, accountId, event) => contentLibrary.matcher.preApproved(tx, accountId, event), // content library
   });
   const directory = wecomDirectory({
     corps: msgauditCorps.map((c) => ({ id: c.id, corpId: c.corpId, hasContactSecret: c.contactSecret !== undefined })),
@@ -281,8 +292,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       return result.body;
     },
   });
-  msgauditHooks = combineHooks(wecomConsentService.msgauditHooks, supervision.msgauditHooks, directory.msgauditHooks);
+  // content library: its hooks link captured messages to approved items (supervision asks it through preApproved; order does not matter).
+  msgauditHooks = combineHooks(wecomConsentService.msgauditHooks, contentLibrary.matcher.msgauditHooks, supervision.msgauditHooks, directory.msgauditHooks);
   // --- supervision: end ---
+  // --- RM departure (issue 6 item 7): hand-overs through the corp's contact secret: begin ---
+  const handover = createHandover({
+    config: config.handover, corps: config.corps, dataSource, gate, keyStore, archive: writer, audit, logger, now,
+    call: (corpConfigId, request) => {
+      const corp = config.corps.find((c) => c.id === corpConfigId);
+      return corp ? upstream.callTencent(wecomTokenKey(corp.corpId, 'contacts'), request) : Promise.reject(new Error(`no WeCom corp "${corpConfigId}"`));
+    },
+  });
+  // --- RM departure: end ---
   deps.screenReply = (input) => screenPassiveReply(outbound, input);
   deps.observeInbound = (event) => {
     const observation = windowObservation(event, subjectIndex(event.fromUserName));
@@ -347,6 +368,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     ports: {
       ...adminPorts(outbound, config.accounts, config.corps, appTokens),
       ...consentAdminPorts({ consent, dataSource, gate, keyStore, reader, archive: writer, accounts: config.accounts, corps: config.corps, accessFileMaxBytes: config.admin.accessFileMaxBytes, now }),
+      ...contentLibrary.ports, // content library
+      handover: handover.port, // RM departure
     },
     audit,
     verifyAudit: auditService.verify,
@@ -355,6 +378,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     ...(options.oidc ? { oidc: options.oidc } : {}),
   });
   app.use(admin.middleware);
+  // --- WeCom content sidebar (/wecom/:corp/sidebar; before the compatible API, which owns the rest of /wecom/): begin ---
+  const sidebar = createSidebar({
+    config: config.contentLibrary, corps: config.corps, defaultPublicBaseUrl: config.consent.publicBaseUrl, contentLibrary, upstream, pageStates: consent.pageStates, keyStore, subjectIndex, audit, logger, now,
+  });
+  app.use(sidebar.middleware);
+  // --- WeCom content sidebar: end ---
   app.use(compatApi({
     accounts: deps.accounts, corps: new Map(config.corps.map((c) => [c.id, c])), apps, tokens: appTokens, outbound, audit: outboundAudit, config: config.outbound, now, logger,
   }));
@@ -378,6 +407,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     sweeper.start();
     checkpointer.start();
   }
+  await contentLibrary.start(); // content library: the matcher's fingerprint filter is loaded before the first pull
+  handover.startRunner(); // RM departure: every replica may run it (one per job, by lease)
   msgaudit.start();
   consent.start();
   if (housekeeping) {
@@ -387,7 +418,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   let server: Server | undefined;
 
   return {
-    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens, msgaudit, consent, consentCapture, wecomConsent: wecomConsentService, wecomDirectory: directory, supervision,
+    config, app, deps, dataSource, queue, metrics, checkpointer, sweeper, outbound, audit, upstream, appTokens, msgaudit, consent, consentCapture, wecomConsent: wecomConsentService, wecomDirectory: directory, supervision, contentLibrary, handover,
     expireHeld: () => expireHeld(outbound),
     async listen(port = config.server.port) {
       server = createServer(app.callback());
@@ -410,6 +441,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       }
       // Before the writer closes: a batch being pulled commits (or rolls back) whole.
       await msgaudit.stop();
+      await handover.stop(); // RM departure: the job in flight finishes its archive writes
+      await contentLibrary.stop(); // content library
       await consent.stop();
       await wecomConsentService!.stop();
       await directory.stop();

@@ -159,7 +159,8 @@ export function adminRouter(options: AdminRouterOptions): Middleware {
     const checks = validators.get(op.operationId)!;
     const params = { path, query };
     checks.parameters(params);
-    const body = await readJsonBody(ctx.req, maxBodyBytes);
+    // An operation may allow more than the configured limit (x-max-body-bytes), never less.
+    const body = await readJsonBody(ctx.req, Math.max(maxBodyBytes, op.maxBodyBytes ?? 0));
     if (op.body === null) {
       if (body !== undefined) throw new AdminError('validation_failed', 'this operation takes no body', { errors: [{ pointer: '/body', message: 'must be absent' }] });
     } else if (body === undefined) {

@@ -173,5 +173,70 @@ export interface ConsentAdminPorts {
   alerts: AlertsPort;
 }
 
+// --- content library (issue 6 item 6): begin ---
+export type ContentItem = Schemas['ContentItem'];
+export type ContentItemKind = Schemas['ContentItemKind'];
+export type ContentItemStatus = Schemas['ContentItemStatus'];
+export type ContentItemResult = Schemas['ContentItemResult'];
+export type ContentItemPage = Schemas['ContentItemPage'];
+export type ContentItemMessagePage = Schemas['ContentItemMessagePage'];
+export type CreateContentItemRequest = Schemas['CreateContentItemRequest'];
+export type ReviseContentItemRequest = Schemas['ReviseContentItemRequest'];
+export type ContentTransitionRequest = Schemas['ContentTransitionRequest'];
+
+/**
+ * The pre-approved content library (gateway/content-library/admin-ports.ts). Ports throw AdminError
+ * not_found, invalid (content that cannot be an item, naming the field), content_state (not in the
+ * state the action needs, or `version` is not the current one), content_self_approval (two-person
+ * rule), content_duplicate (an approved item has the same content). Each answer carries `audit`.
+ */
+export interface ContentLibraryPort {
+  list(query: { status?: ContentItemStatus; kind?: ContentItemKind; cursor?: string; limit: number }): Promise<ContentItemPage>;
+  /** @throws AdminError not_found */
+  get(itemId: string): Promise<ContentItem>;
+  /** @throws AdminError invalid */
+  create(request: CreateContentItemRequest, actor: Actor): Promise<{ result: ContentItemResult; audit: AuditFacts }>;
+  /** @throws AdminError not_found, invalid, content_state */
+  revise(itemId: string, request: ReviseContentItemRequest, actor: Actor): Promise<{ result: ContentItemResult; audit: AuditFacts }>;
+  /** submit, approve, reject or retire `version` of the item. @throws AdminError not_found, content_state, content_self_approval, content_duplicate */
+  transition(action: 'submit' | 'approve' | 'reject' | 'retire', itemId: string, request: ContentTransitionRequest, actor: Actor): Promise<{ result: ContentItemResult; audit: AuditFacts }>;
+  /** The captured messages that matched the item, newest first. @throws AdminError not_found, validation_failed (a foreign cursor) */
+  messages(itemId: string, query: { cursor?: string; limit: number }): Promise<ContentItemMessagePage>;
+}
+
+/** The content library's port (gateway/content-library/admin-ports.ts). */
+export interface ContentAdminPorts {
+  content: ContentLibraryPort;
+}
+// --- content library: end ---
+
+// --- RM departure (issue 6 item 7): begin ---
+export type StartHandoverRequest = Schemas['StartHandoverRequest'];
+export type Handover = Schemas['Handover'];
+export type HandoverStatus = Schemas['HandoverStatus'];
+export type HandoverList = Schemas['HandoverList'];
+export type RmRecordPage = Schemas['RmRecordPage'];
+
+/**
+ * Hand-overs of an RM's customers and groups (gateway/handover/admin-ports.ts). Ports throw AdminError
+ * invalid (naming the field: an unknown corp, the same RM twice, nothing to hand over, an RM WeCom does
+ * not know), handover_in_progress (one of this RM is running), unavailable (WeCom could not be asked),
+ * not_found, validation_failed (a foreign cursor), forbidden (decrypt without consent:read).
+ */
+export interface HandoverPort {
+  start(request: StartHandoverRequest, actor: Actor): Promise<{ handover: Handover; audit: AuditFacts }>;
+  /** One hand-over with its customers, groups and archive records. @throws AdminError not_found */
+  get(handoverId: string): Promise<{ handover: Handover; audit: AuditFacts }>;
+  list(filter: { corp?: string; status?: HandoverStatus; limit: number }): Promise<{ list: HandoverList; audit: AuditFacts }>;
+  /** Everything involving an RM: their records, their handed-over customers' records, the hand-over records. */
+  rmRecords(corp: string, userid: string, query: { decrypt: boolean; cursor?: string; limit: number }, mayDecrypt: boolean): Promise<{ page: RmRecordPage; audit: AuditFacts }>;
+}
+
+/** The hand-over port (gateway/handover/admin-ports.ts). */
+export interface HandoverAdminPorts {
+  handover: HandoverPort;
+}
+// --- RM departure: end ---
+
 /** Every port the admin API needs. */
-export type AdminPorts = OutboundAdminPorts & ConsentAdminPorts;
+export type AdminPorts = OutboundAdminPorts & ConsentAdminPorts & ContentAdminPorts & HandoverAdminPorts;

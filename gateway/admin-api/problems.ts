@@ -29,6 +29,12 @@ export const PROBLEMS = {
   result_too_large: { status: 422, title: 'The answer would exceed the configured size limit' },
   unavailable: { status: 503, title: 'Temporarily unavailable; try again', slug: 'service-unavailable' },
   internal: { status: 500, title: 'Internal error' },
+  // content library
+  content_state: { status: 409, title: 'The content item is not in a state (or at the version) this action needs', slug: 'content-item-state' },
+  content_duplicate: { status: 409, title: 'An approved content item already has the same content' },
+  content_self_approval: { status: 403, title: 'The submitter of a content item cannot approve it (two-person rule)' },
+  // RM departure
+  handover_in_progress: { status: 409, title: 'A hand-over of this RM is still running' },
 } as const satisfies Record<string, { status: number; title: string; slug?: string }>;
 
 /** A problem code. */
@@ -37,7 +43,9 @@ export type ProblemCode = keyof typeof PROBLEMS;
 /** The codes ports may throw (the rest belong to the HTTP layer). */
 export type PortErrorCode =
   | 'not_found' | 'not_pending' | 'expired' | 'self_approval' | 'duplicate_approver' | 'not_in_group' | 'invalid' | 'unavailable'
-  | 'binding_conflict' | 'alert_not_open' | 'result_too_large' | 'forbidden';
+  | 'binding_conflict' | 'alert_not_open' | 'result_too_large' | 'forbidden'
+  | 'content_state' | 'content_duplicate' | 'content_self_approval'
+  | 'handover_in_progress';
 
 /** The stable type URI of a problem code. */
 export function problemType(code: ProblemCode): string {

@@ -52,6 +52,8 @@ export interface OperationSpec {
   permission: Permission;
   /** The event every call writes; null only for whoami. */
   auditEvent: AuditEventType | null;
+  /** `x-max-body-bytes`: a larger body limit for this operation (content library image uploads); null: admin.maxBodyBytes. */
+  maxBodyBytes?: number | null;
 }
 
 const METHODS = ['get', 'post'] as const;
@@ -89,6 +91,7 @@ export function operationsOf(doc: OpenApiDocument): OperationSpec[] {
         body: jsonSchema ? { required: requestBody?.required ?? false, schema: jsonSchema } : null,
         permission,
         auditEvent,
+        maxBodyBytes: typeof op['x-max-body-bytes'] === 'number' ? op['x-max-body-bytes'] : null,
       });
     }
   }

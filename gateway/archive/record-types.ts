@@ -22,6 +22,13 @@ export const ARCHIVE_RECORD_TYPES = {
   'rights.access': 'A PIPL access request answered: who asked, for whom (the person\'s ids), and the sha256 and size of the file handed out',
   'alert.review': 'A compliance officer\'s review of an alert (a WeCom disagree, a supervised message that tripped a rule): the action taken, the note, who and when',
   'wecom.msgaudit.raw': 'A WeCom chat-archive record that could not be decrypted or parsed, kept as received (seq, msgid, publickey_ver, encrypt_random_key, encrypt_chat_msg) with the typed error',
+  // content library (issue 6 item 6): begin
+  'content.item': 'A pre-approved content library item as created or revised (one record per version): kind, label, the text, the link card (title, description, url, picurl) or the image bytes with their md5 and sha256, the fingerprint, who and when',
+  'content.approval': 'A lifecycle transition of a content library item (submitted, approved, rejected, retired): the item and version, the fingerprint, the actor, the note, the state before and after',
+  // content library: end
+  // RM departure (issue 6 item 7): begin
+  'wecom.handover': "A step of a hand-over of an RM's customers and groups to another RM (started, a transfer call and its answer, a settled lost answer, a customer's final state, completed, failed): both RMs' userids, the customers and groups concerned, WeCom's request and answer",
+  // RM departure: end
 } as const;
 
 export type ArchiveRecordType = keyof typeof ARCHIVE_RECORD_TYPES;

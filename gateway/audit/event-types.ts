@@ -36,6 +36,31 @@ export const AUDIT_EVENT_TYPES = {
   'admin.rights.lift': 'A processing restriction was lifted: processing consent granted again (evidence record id; the basis as its hash)',
   'admin.alert.list': 'An admin listed compliance alerts',
   'admin.alert.close': 'An admin reviewed and closed a compliance alert (the action, the alert.review record id; the note as its hash)',
+  // content library (issue 6 item 6): begin
+  'admin.content.list': 'An admin listed content library items',
+  'admin.content.view': 'An admin read one content library item and its transitions',
+  'admin.content.create': 'An admin created a content library item as a draft (item id, kind, fingerprint, the content.item record id; never the text)',
+  'admin.content.revise': 'An admin revised a draft content library item: a new version (item id, version, fingerprint, the content.item record id)',
+  'admin.content.submit': 'An admin submitted a content library item for approval (item id, version, the content.approval record id)',
+  'admin.content.approve': 'A compliance officer approved a content library item (or tried to: self-approval under the two-person rule, a state that moved on, an approved duplicate); item id, version, fingerprint, the content.approval record id',
+  'admin.content.reject': 'A compliance officer rejected a submitted content library item back to draft (the note is archived, its hash here)',
+  'admin.content.retire': 'A compliance officer retired an approved content library item: messages sent from then on no longer match it (the note is archived, its hash here)',
+  'admin.content.uses': 'An admin listed the captured chat-archive messages that matched a content library item',
+  'sidebar.signed_in': 'A relationship manager opened the WeCom content sidebar: WeCom web authorization named a corp member (the corp; the RM as a blind index)',
+  'sidebar.media_uploaded': 'The WeCom content sidebar uploaded an approved image item to WeCom so an RM could send it (item id, version, the RM as a blind index; never the media_id)',
+  'sidebar.rejected': 'A WeCom content sidebar request was refused (code and problem recorded: bad OAuth state or code, not a corp member, no session, foreign origin, an item that is not approved …)',
+  // content library: end
+  // RM departure (issue 6 item 7): begin
+  'admin.handover.start': "An admin started a hand-over of an RM's customers and groups to another RM (the job id, mode, corp, both RMs as blind indexes, how many customers and groups, how many the gateway refused before calling under the 2-in-90-days rule)",
+  'admin.handover.view': "An admin read one hand-over's status with its customers and groups (the job id)",
+  'admin.handover.list': 'An admin listed hand-overs',
+  'admin.rm.records': 'An admin listed the archive records involving an RM — their own, those of every customer handed to or from them, and the hand-over records — or read them decrypted (the RM as a blind index; count, and a hash of the record ids read)',
+  'handover.transfer': 'The gateway called a WeCom transfer API for a hand-over (customers: transfer_customer or resigned/transfer_customer; groups: groupchat/onjob_transfer or groupchat/transfer): how many were sent, accepted and refused per errcode, or the code of the failed call',
+  'handover.resolved': "The gateway settled a hand-over's transfer call whose answer was lost from transfer_result or groupchat/get instead of calling again: how many were found accepted and how many go again",
+  'handover.result': "A hand-over's customers reached their final state in transfer_result (taken over, refused by the customer, takeover RM at their limit, no record): the counts",
+  'handover.completed': 'A hand-over ended: every customer and group has its final state (the counts)',
+  'handover.failed': 'A hand-over stopped sending for good (WeCom refused the call — 40097, the RM has not left; a userid WeCom does not know — or transient failures went on too long): the code; customers and groups not yet sent are marked failed',
+  // RM departure: end
 } as const;
 
 /** A registered audit event type. */

@@ -29,6 +29,13 @@ export const PERMISSIONS = {
   'rights:manage': ['compliance-supervisor'],
   'alerts:read': ['compliance-officer', 'compliance-supervisor', 'auditor'],
   'alerts:review': ['compliance-officer', 'compliance-supervisor'],
+  // content library: read items and the messages that matched them; author (create, revise, submit); decide (approve, reject, retire)
+  'content:read': ['compliance-officer', 'compliance-supervisor', 'auditor'],
+  'content:write': ['compliance-officer', 'compliance-supervisor'],
+  'content:approve': ['compliance-officer', 'compliance-supervisor'],
+  // RM departure: read hand-overs and the records involving an RM; run one (an irrevocable move of customers at WeCom, 2 per customer per 90 days: a supervisor's decision, not IT's)
+  'handover:read': ['compliance-officer', 'compliance-supervisor', 'auditor'],
+  'handover:run': ['compliance-supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 /** A permission an operation requires. */
 export type Permission = keyof typeof PERMISSIONS;

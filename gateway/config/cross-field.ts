@@ -1,6 +1,7 @@
 /** Checks that span several fields: ids unique, subscriptions resolvable, one replying app per account. */
 import type { GatewayConfig } from './schema';
 import { msgauditCrossFieldProblems } from '../msgaudit/config';
+import { contentLibraryCrossFieldProblems } from '../content-library/config'; // content library
 
 /** Every cross-field problem in an otherwise schema-valid configuration. */
 export function crossFieldProblems(config: GatewayConfig): string[] {
@@ -59,6 +60,7 @@ export function crossFieldProblems(config: GatewayConfig): string[] {
     if (config.corps.some((c) => c.corpId === app.wecomCredentials!.corpId)) problems.push(`${where}: must not be a real CorpID (internal apps never hold Tencent credentials)`);
   });
   problems.push(...msgauditCrossFieldProblems(config));
+  problems.push(...contentLibraryCrossFieldProblems(config)); // content library
   return problems;
 }
 

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { tencentConfigSchema } from '../upstream/config';
 import { adminConfigSchema } from '../admin-api/config';
 import { corpMsgauditSchema, msgauditConfigSchema } from '../msgaudit/config';
+import { contentLibraryConfigSchema } from '../content-library/config'; // content library
+import { handoverConfigSchema } from '../handover/config'; // RM departure (handover)
 
 const ENCODING_AES_KEY = /^[A-Za-z0-9]{43}$/;
 const OA_APPID = /^wx[0-9a-f]{16}$/;
@@ -172,6 +174,10 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   /** Chat-archive ingestion of the corps that have a msgaudit block (see gateway/msgaudit/config.ts). */
   msgaudit: msgauditConfigSchema.prefault({}),
+  /** The pre-approved content library and the WeCom sidebar RMs send its items from (see gateway/content-library/config.ts). */
+  contentLibrary: contentLibraryConfigSchema, // content library
+  /** RM departure: how hand-overs of an RM's customers and groups run (see gateway/handover/config.ts). */
+  handover: handoverConfigSchema.prefault({}), // RM departure (handover)
   /** PIPL consent capture: notices, the consent page, the withdrawal keyword, lookup caching (see gateway/consent/config.ts). */
   consent: consentConfigSchema,
   /** PII binding through the bind page: the bank's login page and the key its assertions are signed with. */

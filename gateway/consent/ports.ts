@@ -130,7 +130,7 @@ export interface Bindings {
  * page, the trip through the bank's login page, and the one-time token of a
  * rendered consent form (a replayed submission finds it used).
  */
-export type PageFlow = 'consent' | 'bind' | 'bind-login' | 'consent-form';
+export type PageFlow = 'consent' | 'bind' | 'bind-login' | 'consent-form' | 'sidebar'; // sidebar: the WeCom content sidebar's OAuth state
 
 /** Single-use OAuth / bank-login / form state for the consent and bind pages. */
 export interface PageStates {

@@ -84,24 +84,55 @@ export interface Shell {
   switchTo?: { language: ConsentLanguage; label: string; href: string }[] | null;
   currentLanguageLabel?: string;
   body: Raw;
+  /**
+   * A page that runs script (the WeCom content sidebar, which must call Tencent's JS-SDK): the
+   * script origins allowed, the inline script (run under the response's nonce), extra style,
+   * and what it may fetch and show. Pages without it stay script-free.
+   */
+  script?: PageScript;
+}
+
+/** What a scripted page may load and do (setSecurityHeaders turns it into CSP). */
+export interface PageScript {
+  /** Absolute script URLs loaded before the inline script, in order (their origins are allowed). */
+  sources: readonly string[];
+  /** The page's own script, inline under the nonce. */
+  inline: string;
+  /** More CSS after the shared style. */
+  style?: string;
+  /** Image sources beyond data: (e.g. 'self', https:). */
+  imgSrc?: readonly string[];
+  /** fetch() targets (e.g. 'self'). */
+  connectSrc?: readonly string[];
 }
 
 /** Answer `ctx` with a complete page and the pages' security headers. */
 export function sendPage(ctx: Context, status: number, shell: Shell): void {
   const nonce = randomBytes(16).toString('base64');
-  setSecurityHeaders(ctx, nonce);
+  setSecurityHeaders(ctx, nonce, shell.script);
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
   const switcher = shell.switchTo
     ? html`<nav class="lang" aria-label="Language / 语言"><span lang="${shell.language}">${shell.currentLanguageLabel ?? shell.language}</span>${shell.switchTo.map((s) => html`<a href="${s.href}" hreflang="${s.language}" lang="${s.language}">${s.label}</a>`)}</nav>`
     : '';
-  ctx.body = `<!doctype html>${html`<html lang="${shell.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><meta name="format-detection" content="telephone=no"><title>${shell.title}</title><style nonce="${nonce}">${new Raw(STYLE)}</style></head><body><main><header><div></div>${switcher}</header>${shell.body}</main></body></html>`}`;
+  const script = shell.script;
+  const scripts = script ? html`${script.sources.map((src) => html`<script nonce="${nonce}" src="${src}"></script>`)}<script nonce="${nonce}">${new Raw(script.inline.replace(/<\/(script)/gi, '<\\/$1'))}</script>` : '';
+  const style = script?.style ? new Raw(STYLE + script.style) : new Raw(STYLE);
+  ctx.body = `<!doctype html>${html`<html lang="${shell.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><meta name="format-detection" content="telephone=no"><title>${shell.title}</title><style nonce="${nonce}">${style}</style></head><body><main><header><div></div>${switcher}</header>${shell.body}</main>${scripts}</body></html>`}`;
 }
 
 /** Headers every page answer carries (also redirects and problem answers). */
-export function setSecurityHeaders(ctx: Context, styleNonce?: string): void {
+export function setSecurityHeaders(ctx: Context, styleNonce?: string, script?: PageScript): void {
   const style = styleNonce ? `'nonce-${styleNonce}'` : "'none'";
-  ctx.set('content-security-policy', `default-src 'none'; style-src ${style}; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
+  if (script && styleNonce) {
+    // A scripted page: its nonce and the named script origins only; fetch and images as it declares.
+    const origins = [...new Set(script.sources.map((src) => new URL(src).origin))];
+    const img = ['data:', ...(script.imgSrc ?? [])].join(' ');
+    const connect = script.connectSrc?.length ? `; connect-src ${script.connectSrc.join(' ')}` : '';
+    ctx.set('content-security-policy', `default-src 'none'; script-src 'nonce-${styleNonce}' ${origins.join(' ')}; style-src ${style}; img-src ${img}${connect}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
+  } else {
+    ctx.set('content-security-policy', `default-src 'none'; style-src ${style}; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
+  }
   ctx.set('x-content-type-options', 'nosniff');
   ctx.set('x-frame-options', 'DENY');
   // Same-origin keeps the Origin header on our own form posts (CSRF check) and keeps

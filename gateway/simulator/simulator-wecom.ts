@@ -18,10 +18,13 @@ import { ArchiveStream } from './state/archive-stream';
 import { MsgauditState } from './state/msgaudit';
 import type { ReceivedLog } from './state/received-log';
 import { createMsgauditMethods } from './simulator-msgaudit';
+import { createHandoverMethods } from './simulator-handover';
+import { CustomerContacts } from './state/customer-contacts';
 import { WelcomeCodes } from './state/welcome-codes';
 import { assertCorpShape, EXTERNAL_USERID_PATTERN, newExternalUserId, type SimulatedCorp } from './state/wecom-corps';
 import { WecomTokenStore, type WecomTokenCheck } from './state/wecom-token-store';
 import { addExternalContactEvent } from './wecom-events';
+import { createWecomWebSide } from './simulator-wecom-web'; // content sidebar: web auth, JS-SDK tickets, media
 
 export interface WecomSideBase {
   clock: Clock;
@@ -57,6 +60,9 @@ export function createWecomSide(base: WecomSideBase, corpList: readonly Simulate
   const tokens = new WecomTokenStore([...corps.values()], base.clock, base.rng, limits.tokenTtlSeconds);
   const welcomeCodes = new WelcomeCodes(base.clock, base.rng, limits.welcomeCodeSeconds);
   const msgaudit = new MsgauditState();
+  const contacts = new CustomerContacts();
+  // Built below; the endpoints settle due takeovers through it before answering.
+  let handover: ReturnType<typeof createHandoverMethods>;
   const deps: WecomApiDeps = {
     clock: base.clock,
     rng: base.rng,
@@ -70,7 +76,10 @@ export function createWecomSide(base: WecomSideBase, corpList: readonly Simulate
     welcomeCodes,
     ids: base.ids,
     msgaudit,
+    contacts,
+    settleTransfers: (corpId) => void handover.settleTransfers(corpId),
   };
+  const web = createWecomWebSide(deps); // content sidebar
   const corpOf = (corpId: string): SimulatedCorp => {
     const corp = corps.get(corpId);
     if (!corp) throw new Error(`the simulator has no corp ${corpId}`);
@@ -88,9 +97,23 @@ export function createWecomSide(base: WecomSideBase, corpList: readonly Simulate
     pushLater: base.pushLater,
   });
 
+  handover = createHandoverMethods({
+    clock: base.clock,
+    rng: base.rng,
+    contacts,
+    limits,
+    corp: corpOf,
+    isCustomer: (corpId, externalUserId) => externalContacts.get(corpId)?.has(externalUserId) === true,
+    addCustomer: (corpId, externalUserId) => void externalContacts.get(corpId)?.add(externalUserId),
+    newExternalUserId: () => newExternalUserId(base.rng),
+    pushLater: base.pushLater,
+  });
+
   return {
-    app: createWecomApp(deps, base.faults, base.calls) as Koa,
+    app: web.mount(createWecomApp(deps, base.faults, base.calls)) as Koa, // content sidebar: + web auth, tickets, media
+    web: web.methods, // content sidebar
     msgaudit: msgauditMethods,
+    handover,
     corpIds: [...corps.keys()],
     corp: corpOf,
     checkWecomAccessToken: (token: string | undefined): WecomTokenCheck => tokens.check(token),
@@ -107,6 +130,8 @@ export function createWecomSide(base: WecomSideBase, corpList: readonly Simulate
       const externalUserId = options.externalUserId ?? newExternalUserId(base.rng);
       if (!EXTERNAL_USERID_PATTERN.test(externalUserId)) throw new Error('externalUserId must be wm/wo + 30 base64url');
       externalContacts.get(corpId)?.add(externalUserId);
+      // The member who added the customer follows it (customer hand-over lists it as theirs).
+      contacts.follow(corp.corpId, corp.members.find((m) => m.toLowerCase() === userid.toLowerCase()) ?? userid, externalUserId);
       const welcomeCode = welcomeCodes.issue(corpId, userid, externalUserId);
       const xml = addExternalContactEvent({
         corpId,

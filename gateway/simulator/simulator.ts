@@ -19,8 +19,10 @@ import { readPushFacts } from './push-facts';
 import { cryptoRng, seededRng, type Rng } from './random';
 import { createOaSide, type OaOutboundOptions } from './simulator-oa';
 import type { MsgauditMethods } from './simulator-msgaudit';
+import type { HandoverMethods } from './simulator-handover';
 import { createOauthSide, type OauthMethods } from './simulator-oauth';
 import { createWecomSide, type NewExternalContact } from './simulator-wecom';
+import type { WecomWebMethods } from './simulator-wecom-web'; // content sidebar
 import { createWecomCallbacks, type WecomCallbackMethods } from './wecom-callbacks';
 import { faultMiddleware } from './api/fault-middleware';
 import type { WecomLimits } from './api/wecom-limits';
@@ -61,7 +63,7 @@ export interface ListeningSimulator {
   close(): Promise<void>;
 }
 
-export interface TencentSimulator extends OauthMethods, MsgauditMethods, WecomCallbackMethods {
+export interface TencentSimulator extends OauthMethods, MsgauditMethods, WecomCallbackMethods, HandoverMethods, WecomWebMethods {
   /** Koa app with the OA API (api.weixin.qq.com): token and outbound endpoints. */
   readonly app: Koa;
   /** Koa app with the WeCom API (qyapi.weixin.qq.com); a separate host because the paths collide with OA's. */
@@ -250,6 +252,8 @@ export function createTencentSimulator(options: TencentSimulatorOptions): Tencen
     addExternalContact: wecom.addExternalContact,
     ...oauth.methods,
     ...wecom.msgaudit,
+    ...wecom.handover,
+    ...wecom.web, // content sidebar
     pushWecomEvent: wecomCallbacks.pushWecomEvent,
     verifyWecomUrl: wecomCallbacks.verifyWecomUrl,
     wecomCallbacks: wecomCallbacks.wecomCallbacks,

@@ -17,7 +17,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { MsgauditEvent } from '../../connectors/canonical/msgaudit-event';
 import type { PreparedPolicy } from '../../policies/prepare';
-import { supervise } from '../../policies/supervise';
+import { supervise, type SupervisionResult } from '../../policies/supervise';
 import type { ArchiveEntry } from '../archive/types';
 import type { ConnectionGate } from '../db/connection-gate';
 import { COMPLIANCE_ALERT_ENTITY, type ComplianceAlertRow } from '../db/entities';
@@ -26,6 +26,8 @@ import { capturedMessageOf } from './captured-message';
 import { createSupervisionMetrics, type SupervisionMetrics } from './metrics';
 import { linkRecall, RecallLinks } from './recall-links';
 import { messageAlert, messageAlertKey, recallAlert } from './supervision-alerts';
+import { exemptPreApproved, type PreApproval } from './pre-approved'; // content library
+import type { EffectTransaction } from '../archive/types'; // content library
 
 export interface SupervisionDeps {
   /** The gateway's policy; supervision uses its `supervision` section (none: nothing is supervised, recalls are still linked). */
@@ -39,6 +41,11 @@ export interface SupervisionDeps {
   registry: Registry;
   logger: Logger;
   now(): number;
+  /**
+   * content library: the approved item the message matches, looked up in the archive transaction; lexicon
+   * findings in the item's own texts open no alert (pre-approved), PII findings still do (pre-approved.ts).
+   */
+  preApproved?(tx: EffectTransaction, accountId: string, event: MsgauditEvent): Promise<PreApproval | undefined>;
 }
 
 export interface Supervision {
@@ -47,7 +54,7 @@ export interface Supervision {
   metrics: SupervisionMetrics;
 }
 
-type Outcome = 'clean' | 'findings' | 'not_supervised' | 'error';
+type Outcome = 'clean' | 'findings' | 'not_supervised' | 'error' | 'pre_approved';
 
 /** What the archive transaction did for one event, read after the commit. */
 interface Committed {
@@ -64,7 +71,8 @@ export function createSupervision(deps: SupervisionDeps): Supervision {
   const recallSeverity = deps.prepared.supervision?.recallSeverity ?? 'inherit';
 
   function messageEffects(accountId: string, event: MsgauditEvent): ArchiveEntry['effects'] | undefined {
-    let alertOf: ((recordId: string, now: number) => ComplianceAlertRow | undefined) | undefined;
+    let alertOf: ((recordId: string, now: number, result: SupervisionResult) => ComplianceAlertRow | undefined) | undefined;
+    let found: SupervisionResult | undefined;
     try {
       const message = capturedMessageOf(event);
       const result = message && supervise(deps.prepared, message, deps.now());
@@ -74,8 +82,9 @@ export function createSupervision(deps: SupervisionDeps): Supervision {
       }
       outcomes.set(event, result.findings.length > 0 ? 'findings' : 'clean');
       if (result.findings.length === 0) return undefined;
+      found = result;
       const subjectBidx = event.from ? deps.subjectIndex(event.from) : null;
-      alertOf = (recordId, now) => messageAlert({ accountId, subjectBidx, recordId, msgtype: message.msgtype, sender: message.sender, result, now });
+      alertOf = (recordId, now, effective) => messageAlert({ accountId, subjectBidx, recordId, msgtype: message.msgtype, sender: message.sender, result: effective, now });
     } catch (err) {
       // Never stops ingestion: the message is archived, the failure counted and logged (no text).
       outcomes.set(event, 'error');
@@ -83,9 +92,15 @@ export function createSupervision(deps: SupervisionDeps): Supervision {
       return undefined;
     }
     const toAlert = alertOf;
+    const findings = found!;
     return async (tx, recordId) => {
-      const alert = toAlert(recordId, deps.now());
+      // content library: a message matching an approved item keeps only the findings the item does not vouch for.
+      const approval = deps.preApproved ? await deps.preApproved(tx, accountId, event) : undefined;
+      const effective = approval ? exemptPreApproved(findings, approval.paths) : findings;
+      if (approval && effective.findings.length === 0) outcomes.set(event, 'pre_approved');
+      const alert = toAlert(recordId, deps.now(), effective);
       if (!alert) return;
+      if (approval) alert.summary += ` Pre-approved content item ${approval.itemId}: lexicon findings in its own text are not alerted.`; // content library
       await tx.insert(COMPLIANCE_ALERT_ENTITY, alert as unknown as Record<string, unknown>);
       committed.set(event, { alert });
     };

@@ -74,9 +74,9 @@ describeEachDatabase('admin API authentication and roles', (db) => {
 
   it('maps SSO groups and role claims to roles and reports them on whoami', async () => {
     const officer = await call(server.api, '/whoami', { token: tokens.get('officer')! });
-    expect(officer.body).toEqual({ subject: 'officer', name: 'Olga Officer', roles: ['compliance-officer'], groups: ['SSO-Compliance-Officers', 'compliance-approvers'], via: 'oidc', permissions: ['whoami', 'approvals:read', 'approvals:decide', 'messages:read', 'policy:eval', 'consent:read', 'consent:write', 'bindings:read', 'alerts:read', 'alerts:review'] });
+    expect(officer.body).toEqual({ subject: 'officer', name: 'Olga Officer', roles: ['compliance-officer'], groups: ['SSO-Compliance-Officers', 'compliance-approvers'], via: 'oidc', permissions: ['whoami', 'approvals:read', 'approvals:decide', 'messages:read', 'policy:eval', 'consent:read', 'consent:write', 'bindings:read', 'alerts:read', 'alerts:review', 'content:read', 'content:write', 'content:approve', 'handover:read'] });
     const auditor = await call(server.api, '/whoami', { token: tokens.get('auditor')! });
-    expect(auditor.body).toMatchObject({ roles: ['auditor'], permissions: ['whoami', 'approvals:read', 'messages:read', 'audit:read', 'consent:read', 'alerts:read'] });
+    expect(auditor.body).toMatchObject({ roles: ['auditor'], permissions: ['whoami', 'approvals:read', 'messages:read', 'audit:read', 'consent:read', 'alerts:read', 'content:read', 'handover:read'] });
   });
 
   it('accepts the local admin token with every role, audited as local-admin', async () => {

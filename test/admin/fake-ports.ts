@@ -133,6 +133,10 @@ export function fakePorts(messages: FakeHeld[] = [], now: () => number = Date.no
     bindings: { bind: nobody, unbind: nobody, history: nobody, customerRecords: nobody },
     rights: { access: nobody, processing: nobody },
     alerts: { list: async () => [], close: nobody },
+    // The content library runs against the real gateway (test/content-library/); here it holds nothing.
+    content: { list: async () => ({ items: [], nextCursor: null }), get: nobody, create: nobody, revise: nobody, transition: nobody, messages: nobody },
+    // Hand-overs run against the real gateway (test/handover/); here there are none.
+    handover: { start: nobody, get: nobody, list: async () => ({ list: { items: [] }, audit: { details: {} } }), rmRecords: nobody },
     policy: {
       async evaluate(request) {
         fail();

@@ -47,7 +47,7 @@ describe('admin API registries', () => {
   });
 
   it('names only registered archive record types in what it archives (consent, bindings, rights, alert reviews)', () => {
-    for (const type of ['consent.evidence', 'binding.evidence', 'rights.access', 'alert.review']) expect(Object.keys(ARCHIVE_RECORD_TYPES)).toContain(type);
+    for (const type of ['consent.evidence', 'binding.evidence', 'rights.access', 'alert.review', 'wecom.handover']) expect(Object.keys(ARCHIVE_RECORD_TYPES)).toContain(type);
   });
 
   it('enumerates exactly the roles and permissions of gateway/auth/roles.ts', () => {
@@ -57,7 +57,7 @@ describe('admin API registries', () => {
 
   it("documents each operation's roles (x-roles) exactly as the role matrix grants its permission", () => {
     const operations = operationsOf(doc);
-    expect(operations.length).toBe(22);
+    expect(operations.length).toBe(22 + 9 /* content library */ + 4 /* RM departure */);
     for (const op of operations) {
       const raw = (doc.paths[op.template] as Record<string, Record<string, unknown>>)[op.method.toLowerCase()]!;
       expect({ op: op.operationId, roles: sorted(raw['x-roles'] as string[]) }).toEqual({ op: op.operationId, roles: sorted(PERMISSIONS[op.permission]) });

@@ -241,6 +241,175 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/content-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Content library items, most recently changed first */
+        get: operations["listContentItems"];
+        put?: never;
+        /**
+         * Create a content item (text, image or link card) as a draft, version 1
+         * @description Exactly the field of the item's `kind` is given: `text`, `image` (the bytes base64-encoded;
+         *     JPEG, PNG or GIF up to `contentLibrary.maxImageBytes`) or `link`. The version's content is
+         *     archived as a `content.item` record (image bytes only there) and its fingerprint computed
+         *     (docs: gateway/content-library/README.md). Text and link copy are stored in clear in the
+         *     item table: they are bank marketing content, not personal data.
+         */
+        post: operations["createContentItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content-items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        /** One content library item */
+        get: operations["getContentItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content-items/{itemId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a submitted item; RMs can send it from the WeCom sidebar and captured messages that match it are linked to it
+         * @description Under the two-person rule (`contentLibrary.twoPersonRule`, on by default) the officer who
+         *     submitted the item cannot approve it (403 `content-self-approval`). At most one approved item
+         *     has a given content: approving a second one is refused with 409 `content-duplicate`.
+         */
+        post: operations["approveContentItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content-items/{itemId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Captured chat-archive messages that matched the item, newest first
+         * @description Each entry names the archived `wecom.msgaudit` record (open it from the archive), the item version matched, and the sender as a blind index.
+         */
+        get: operations["listContentItemMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content-items/{itemId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a submitted item back to draft, with a note */
+        post: operations["rejectContentItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content-items/{itemId}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire an approved item, with a note; messages sent from then on no longer match it */
+        post: operations["retireContentItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content-items/{itemId}/revise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revise a draft (a new version; the kind cannot change)
+         * @description Only a draft (new, or rejected back to draft) can be revised; `version` must be the item's current version (409 `content-item-state` otherwise).
+         */
+        post: operations["reviseContentItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content-items/{itemId}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a draft for approval */
+        post: operations["submitContentItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/customers/{customerId}/records": {
         parameters: {
             query?: never;
@@ -258,6 +427,55 @@ export interface paths {
          *     with a hash of the record ids read.
          */
         get: operations["listCustomerRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handovers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hand-overs of RMs' customers and groups to other RMs, newest first */
+        get: operations["listHandovers"];
+        put?: never;
+        /**
+         * Hand an RM's customers and groups over to another RM (WeCom in-service or resigned transfer)
+         * @description Asks WeCom which customers (`externalcontact/list` for an RM in service, `get_unassigned_list`
+         *     for one who left) and customer groups (`groupchat/list`) the RM has, refuses before any call
+         *     the customers WeCom would refuse under its rule of 2 in-service transfers per customer in 90
+         *     days (status `skipped`, with the date they may move again), and starts the hand-over: the
+         *     gateway then transfers them in calls of at most 100 (`transfer_customer` or
+         *     `resigned/transfer_customer`; `groupchat/onjob_transfer` or `groupchat/transfer`) and asks
+         *     `transfer_result` until each customer is taken over (24 hours later), refused, or at the
+         *     takeover RM's limit. Every step is a `wecom.handover` archive record and an audit event.
+         *     One hand-over of an RM runs at a time (409 `handover-in-progress`). A retry with the same
+         *     `requestId` answers the hand-over it started (`duplicate: true`).
+         */
+        post: operations["startHandover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handovers/{handoverId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handoverId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        /** One hand-over with each customer's and group's status and its archive records */
+        get: operations["getHandover"];
         put?: never;
         post?: never;
         delete?: never;
@@ -410,6 +628,35 @@ export interface paths {
          *     person denies everything but archiving (`processing-restriction` in the default policy).
          */
         post: operations["restrictProcessing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rms/{corp}/{userid}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                corp: components["schemas"]["Id"];
+                userid: components["schemas"]["WecomUserId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Everything involving RM X — their own records, the records of every customer handed to or from them, and the hand-over records
+         * @description The archive's subject index is the sender: the RM's own records carry their userid's index.
+         *     A hand-over adds every customer handed to or from the RM whose transfer WeCom accepted, with
+         *     the customer's whole history (records whose subject is the customer), and every
+         *     `wecom.handover` record of a hand-over the RM was part of. `involvement` says why each
+         *     record is there (`rm`, `customer`, `handover`). Pages follow the archive's own order (chain
+         *     shard, then position). `decrypt=true` adds each record's payload and needs `consent:read`
+         *     as well; the reading is audited with the RM as a blind index and a hash of the record ids.
+         */
+        get: operations["listRmRecords"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -588,7 +835,7 @@ export interface components {
          * @description Registered audit event codes (gateway/audit/event-types.ts and docs/audit-event-types.md; a test keeps all three equal).
          * @enum {string}
          */
-        AuditEventType: "admin.auth.failed" | "admin.access.denied" | "admin.approval.list" | "admin.approval.view" | "admin.approval.approve" | "admin.approval.reject" | "admin.approval.comment" | "admin.message.status" | "admin.policy.eval" | "admin.audit.list" | "admin.audit.verify" | "api.auth.failed" | "outbound.held" | "outbound.released" | "outbound.rejected" | "outbound.expired" | "outbound.denied_at_release" | "admin.app.tokens.revoke" | "page.rejected" | "consent.page_submitted" | "binding.page_bound" | "admin.consent.view" | "admin.consent.record" | "admin.binding.bind" | "admin.binding.unbind" | "admin.binding.view" | "admin.customer.records" | "admin.rights.access" | "admin.rights.restrict" | "admin.rights.lift" | "admin.alert.list" | "admin.alert.close";
+        AuditEventType: "admin.auth.failed" | "admin.access.denied" | "admin.approval.list" | "admin.approval.view" | "admin.approval.approve" | "admin.approval.reject" | "admin.approval.comment" | "admin.message.status" | "admin.policy.eval" | "admin.audit.list" | "admin.audit.verify" | "api.auth.failed" | "outbound.held" | "outbound.released" | "outbound.rejected" | "outbound.expired" | "outbound.denied_at_release" | "admin.app.tokens.revoke" | "page.rejected" | "consent.page_submitted" | "binding.page_bound" | "admin.consent.view" | "admin.consent.record" | "admin.binding.bind" | "admin.binding.unbind" | "admin.binding.view" | "admin.customer.records" | "admin.rights.access" | "admin.rights.restrict" | "admin.rights.lift" | "admin.alert.list" | "admin.alert.close" | "admin.content.list" | "admin.content.view" | "admin.content.create" | "admin.content.revise" | "admin.content.submit" | "admin.content.approve" | "admin.content.reject" | "admin.content.retire" | "admin.content.uses" | "sidebar.signed_in" | "sidebar.media_uploaded" | "sidebar.rejected" | "admin.handover.start" | "admin.handover.view" | "admin.handover.list" | "admin.rm.records" | "handover.transfer" | "handover.resolved" | "handover.result" | "handover.completed" | "handover.failed";
         AuditFinding: {
             detail: string;
             eventId: string | null;
@@ -710,6 +957,107 @@ export interface components {
             purposes: components["schemas"]["PurposeConsent"][];
             retainedForLegalObligationOnly: boolean;
         };
+        ContentImage: {
+            /** @enum {string} */
+            contentType: "image/jpeg" | "image/png" | "image/gif";
+            /** @description md5 hex of the bytes: what WeCom reports as md5sum in archived image messages */
+            md5: string;
+            sha256: components["schemas"]["Sha256Hex"];
+            size: number;
+        };
+        ContentImageInput: {
+            /** @description The image file (JPEG, PNG or GIF), base64 */
+            dataBase64: string;
+            filename?: string;
+        };
+        ContentItem: {
+            /** Format: date-time */
+            approvedAt: string | null;
+            approvedBy: string | null;
+            /** @description The content.item archive record of the current version */
+            contentRecordId: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            fingerprint: components["schemas"]["Sha256Hex"];
+            id: components["schemas"]["Uuid"];
+            image: components["schemas"]["ContentImage"] | null;
+            kind: components["schemas"]["ContentItemKind"];
+            label: string;
+            /** @description The content.approval record of the last transition */
+            lastTransitionRecordId: string | null;
+            link: components["schemas"]["ContentLink"] | null;
+            /** Format: date-time */
+            rejectedAt: string | null;
+            rejectedBy: string | null;
+            /** Format: date-time */
+            retiredAt: string | null;
+            retiredBy: string | null;
+            status: components["schemas"]["ContentItemStatus"];
+            /** Format: date-time */
+            submittedAt: string | null;
+            submittedBy: string | null;
+            text: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        /** @enum {string} */
+        ContentItemKind: "text" | "image" | "link";
+        ContentItemMessage: {
+            /** @description The corp's configuration id */
+            accountId: string;
+            itemVersion: number;
+            msgtype: string;
+            /** @description The wecom.msgaudit archive record */
+            recordId: string;
+            /** @description The blind index of the sender (as in audit details) */
+            senderIndex: string | null;
+            /** Format: date-time */
+            sentAt: string;
+        };
+        ContentItemMessagePage: {
+            items: components["schemas"]["ContentItemMessage"][];
+            nextCursor: string | null;
+        };
+        ContentItemPage: {
+            items: components["schemas"]["ContentItem"][];
+            nextCursor: string | null;
+        };
+        ContentItemResult: {
+            item: components["schemas"]["ContentItem"];
+            /** @description The archive record of this change (content.item or content.approval) */
+            recordId: string;
+        };
+        /** @enum {string} */
+        ContentItemStatus: "draft" | "submitted" | "approved" | "retired";
+        /** @description The library's name for the item, shown to RMs in the sidebar */
+        ContentLabel: string;
+        ContentLink: {
+            description?: string;
+            picUrl?: string;
+            title: string;
+            url: string;
+        };
+        ContentNoteRequest: {
+            note: string;
+            /** @description The version the caller reviewed (the item's current one) */
+            version: number;
+        };
+        /** @description The text an RM sends (UTF-8, at most contentLibrary.maxTextBytes bytes) */
+        ContentText: string;
+        ContentTransitionRequest: {
+            note?: string;
+            /** @description The version the caller reviewed (the item's current one) */
+            version: number;
+        };
+        CreateContentItemRequest: {
+            image?: components["schemas"]["ContentImageInput"];
+            kind: components["schemas"]["ContentItemKind"];
+            label: components["schemas"]["ContentLabel"];
+            link?: components["schemas"]["ContentLink"];
+            text?: components["schemas"]["ContentText"];
+        };
         /** @description The bank's customer id (CIF) */
         CustomerId: string;
         CustomerRecord: {
@@ -767,6 +1115,102 @@ export interface components {
             /** @description The id of the rule that fired, in the policy file */
             rule: string;
         };
+        /** @description A WeCom customer's external_userid */
+        ExternalUserId: string;
+        Handover: {
+            corp: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description getHandover only */
+            customerItems?: components["schemas"]["HandoverCustomer"][];
+            customers: components["schemas"]["HandoverItemCounts"];
+            /** @description startHandover only: true for a retried requestId (nothing new was started) */
+            duplicate?: boolean;
+            failure: components["schemas"]["HandoverFailure"] | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description getHandover only */
+            groupItems?: components["schemas"]["HandoverGroup"][];
+            groups: components["schemas"]["HandoverItemCounts"];
+            handoverUserid: string;
+            id: string;
+            mode: components["schemas"]["HandoverMode"];
+            /**
+             * Format: date-time
+             * @description When the gateway looks next (a retry, the next transfer_result poll)
+             */
+            nextRunAt: string | null;
+            /** @description The last transient failure while it retries */
+            note: string | null;
+            /** @description getHandover only: the hand-over's wecom.handover archive records, oldest first */
+            recordIds?: string[];
+            startedBy: string;
+            status: components["schemas"]["HandoverStatus"];
+            takeoverUserid: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        HandoverCustomer: {
+            /**
+             * Format: date-time
+             * @description When WeCom started the transfer
+             */
+            acceptedAt: string | null;
+            /** @description What the reason means here (dates, counts) */
+            detail: string | null;
+            /** @description WeCom's errcode for this customer, when it gave one */
+            errcode: number | null;
+            externalUserId: string;
+            /** @description cap.90_days, wecom.<errcode>, customer_refused, customer_limit_exceed, taken_over, in_doubt … */
+            reason: string | null;
+            status: components["schemas"]["HandoverCustomerStatus"];
+            /** Format: date-time */
+            takeoverAt: string | null;
+        };
+        /** @enum {string} */
+        HandoverCustomerStatus: "pending" | "calling" | "waiting" | "succeeded" | "refused" | "limit_exceeded" | "rejected" | "skipped" | "failed";
+        HandoverFailure: {
+            /** @description wecom.<errcode> (e.g. wecom.40097: the RM has not left) or wecom.unavailable */
+            code: string;
+            detail: string;
+        };
+        HandoverGroup: {
+            chatId: string;
+            detail: string | null;
+            errcode: number | null;
+            reason: string | null;
+            status: components["schemas"]["HandoverGroupStatus"];
+            /** Format: date-time */
+            takeoverAt: string | null;
+        };
+        /** @enum {string} */
+        HandoverGroupStatus: "pending" | "calling" | "succeeded" | "rejected" | "failed";
+        /** @description How many customers (or groups) are in each status */
+        HandoverItemCounts: {
+            calling: number;
+            failed: number;
+            limit_exceeded: number;
+            pending: number;
+            refused: number;
+            rejected: number;
+            skipped: number;
+            succeeded: number;
+            total: number;
+            waiting: number;
+        };
+        HandoverList: {
+            items: components["schemas"]["Handover"][];
+        };
+        /**
+         * @description in-service: the RM stays (transfer_customer, groupchat/onjob_transfer); resigned: the RM has left WeCom (resigned/transfer_customer, groupchat/transfer)
+         * @enum {string}
+         */
+        HandoverMode: "in-service" | "resigned";
+        /**
+         * @description transferring: customers or groups still to send; waiting: only takeovers to wait for (24 h); completed; failed: sending stopped for good (see failure)
+         * @enum {string}
+         */
+        HandoverStatus: "transferring" | "waiting" | "completed" | "failed";
         HeldMessage: {
             accountId: string;
             appId: string;
@@ -833,7 +1277,7 @@ export interface components {
             text: string;
         };
         /** @enum {string} */
-        Permission: "whoami" | "approvals:read" | "approvals:decide" | "messages:read" | "policy:eval" | "audit:read" | "apps:manage" | "consent:read" | "consent:write" | "bindings:read" | "bindings:write" | "rights:manage" | "alerts:read" | "alerts:review";
+        Permission: "whoami" | "approvals:read" | "approvals:decide" | "messages:read" | "policy:eval" | "audit:read" | "apps:manage" | "consent:read" | "consent:write" | "bindings:read" | "bindings:write" | "rights:manage" | "alerts:read" | "alerts:review" | "content:read" | "content:write" | "content:approve" | "handover:read" | "handover:run";
         PersonBindings: {
             bound: boolean;
             /** @description The current customer id (for callers with bindings:read) */
@@ -891,7 +1335,7 @@ export interface components {
          * @description Every problem type the admin API answers with (gateway/admin-api/problems.ts; a test keeps them equal).
          * @enum {string}
          */
-        ProblemType: "https://cgw.dev/problems/unauthenticated" | "https://cgw.dev/problems/forbidden" | "https://cgw.dev/problems/route-not-found" | "https://cgw.dev/problems/method-not-allowed" | "https://cgw.dev/problems/invalid-json" | "https://cgw.dev/problems/unsupported-media-type" | "https://cgw.dev/problems/payload-too-large" | "https://cgw.dev/problems/validation-failed" | "https://cgw.dev/problems/not-found" | "https://cgw.dev/problems/approval-not-pending" | "https://cgw.dev/problems/approval-expired" | "https://cgw.dev/problems/self-approval" | "https://cgw.dev/problems/duplicate-approver" | "https://cgw.dev/problems/not-in-approver-group" | "https://cgw.dev/problems/invalid-request" | "https://cgw.dev/problems/binding-conflict" | "https://cgw.dev/problems/alert-not-open" | "https://cgw.dev/problems/result-too-large" | "https://cgw.dev/problems/service-unavailable" | "https://cgw.dev/problems/internal";
+        ProblemType: "https://cgw.dev/problems/unauthenticated" | "https://cgw.dev/problems/forbidden" | "https://cgw.dev/problems/route-not-found" | "https://cgw.dev/problems/method-not-allowed" | "https://cgw.dev/problems/invalid-json" | "https://cgw.dev/problems/unsupported-media-type" | "https://cgw.dev/problems/payload-too-large" | "https://cgw.dev/problems/validation-failed" | "https://cgw.dev/problems/not-found" | "https://cgw.dev/problems/approval-not-pending" | "https://cgw.dev/problems/approval-expired" | "https://cgw.dev/problems/self-approval" | "https://cgw.dev/problems/duplicate-approver" | "https://cgw.dev/problems/not-in-approver-group" | "https://cgw.dev/problems/invalid-request" | "https://cgw.dev/problems/binding-conflict" | "https://cgw.dev/problems/alert-not-open" | "https://cgw.dev/problems/result-too-large" | "https://cgw.dev/problems/service-unavailable" | "https://cgw.dev/problems/internal" | "https://cgw.dev/problems/content-item-state" | "https://cgw.dev/problems/content-duplicate" | "https://cgw.dev/problems/content-self-approval" | "https://cgw.dev/problems/handover-in-progress";
         PurposeConsent: {
             /** @description What the policy sees: withdrawn for every purpose but archiving while the person is retained for legal obligation only */
             effectiveState: components["schemas"]["PurposeState"];
@@ -943,6 +1387,14 @@ export interface components {
         };
         /** @description The caller's id for this request; a retry with the same id records nothing new and answers with the first request's evidence record */
         RequestId: string;
+        ReviseContentItemRequest: {
+            image?: components["schemas"]["ContentImageInput"];
+            label?: components["schemas"]["ContentLabel"];
+            link?: components["schemas"]["ContentLink"];
+            text?: components["schemas"]["ContentText"];
+            /** @description The version being revised (the item's current one) */
+            version: number;
+        };
         RevokeTokensRequest: {
             accountId?: components["schemas"]["Id"];
         };
@@ -963,9 +1415,57 @@ export interface components {
             duplicate: boolean;
             evidenceRecordId: string;
         };
+        RmHandover: {
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            mode: components["schemas"]["HandoverMode"];
+            /**
+             * @description The RM handed customers over, or took them over
+             * @enum {string}
+             */
+            role: "handover" | "takeover";
+            status: components["schemas"]["HandoverStatus"];
+        };
+        RmRecord: {
+            accountId: string;
+            /** @description Why the record is here: the RM's own, a handed-over customer's, a hand-over record */
+            involvement: ("rm" | "customer" | "handover")[];
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description The decrypted content (decrypt=true only) */
+            payload?: {
+                [key: string]: unknown;
+            };
+            recordId: string;
+            recordType: string;
+        };
+        RmRecordPage: {
+            corp: string;
+            decrypted: boolean;
+            handovers: components["schemas"]["RmHandover"][];
+            items: components["schemas"]["RmRecord"][];
+            nextCursor: string | null;
+        };
         /** @enum {string} */
         Role: "it-admin" | "compliance-officer" | "compliance-supervisor" | "auditor" | "crm-service";
         Sha256Hex: string;
+        StartHandoverRequest: {
+            corp: components["schemas"]["Id"];
+            /** @description Only these customers (default: every customer WeCom lists for the RM) */
+            externalUserIds?: components["schemas"]["ExternalUserId"][];
+            handoverUserid: components["schemas"]["WecomUserId"];
+            /**
+             * @description Hand over the RM's customer groups too
+             * @default true
+             */
+            includeGroups: boolean;
+            mode: components["schemas"]["HandoverMode"];
+            requestId?: components["schemas"]["RequestId"];
+            takeoverUserid: components["schemas"]["WecomUserId"];
+            /** @description In service only: what WeCom tells each customer (WeCom's default text otherwise) */
+            transferSuccessMsg?: string;
+        };
         UnbindRequest: {
             evidence: {
                 [key: string]: unknown;
@@ -978,6 +1478,8 @@ export interface components {
             source: components["schemas"]["BindingSource"];
         };
         Uuid: string;
+        /** @description A WeCom member's userid, as the corp's address book spells it */
+        WecomUserId: string;
         WhoAmI: {
             groups: string[];
             name?: string;
@@ -1001,6 +1503,7 @@ export interface components {
     parameters: {
         /** @description The Official Account (openid, unionid) or WeCom corp (external_userid) the id belongs to, as configured */
         Account: components["schemas"]["Id"];
+        ContentItemId: components["schemas"]["Uuid"];
         /** @description The nextCursor of the previous page (opaque) */
         Cursor: string;
         Limit: number;
@@ -1331,6 +1834,243 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listContentItems: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                kind?: components["schemas"]["ContentItemKind"];
+                limit?: components["parameters"]["Limit"];
+                status?: components["schemas"]["ContentItemStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentItemPage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createContentItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateContentItemRequest"];
+            };
+        };
+        responses: {
+            /** @description The new draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentItemResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getContentItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentItem"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    approveContentItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentTransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description The item, approved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentItemResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listContentItemMessages: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentItemMessagePage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    rejectContentItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The item, back to draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentItemResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    retireContentItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The item, retired */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentItemResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    reviseContentItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviseContentItemRequest"];
+            };
+        };
+        responses: {
+            /** @description The item at its new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentItemResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    submitContentItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ContentItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentTransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description The item, submitted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentItemResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     listCustomerRecords: {
         parameters: {
             query?: {
@@ -1354,6 +2094,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CustomerRecordPage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listHandovers: {
+        parameters: {
+            query?: {
+                corp?: components["schemas"]["Id"];
+                limit?: components["parameters"]["Limit"];
+                status?: components["schemas"]["HandoverStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hand-overs, at most `limit` (without their customers and groups; see getHandover) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    startHandover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartHandoverRequest"];
+            };
+        };
+        responses: {
+            /** @description The hand-over, started (or the one a retried requestId started) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handover"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getHandover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handoverId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hand-over */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handover"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -1563,6 +2376,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RightsResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listRmRecords: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                decrypt?: boolean;
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                corp: components["schemas"]["Id"];
+                userid: components["schemas"]["WecomUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of records, and the hand-overs the RM was part of */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RmRecordPage"];
                 };
             };
             default: components["responses"]["Problem"];

@@ -12,6 +12,8 @@ import { revokeAppTokensHandler } from './apps';
 import { bindPersonsHandler, getPersonBindingsHandler, getPersonConsentHandler, listCustomerRecordsHandler, recordPersonConsentHandler, unbindPersonsHandler } from './consent';
 import { answerAccessRequestHandler, processingRequestHandler } from './rights';
 import { closeAlertHandler, listAlertsHandler } from './alerts';
+import { createContentItemHandler, getContentItemHandler, listContentItemMessagesHandler, listContentItemsHandler, reviseContentItemHandler, transitionContentItemHandler } from './content'; // content library
+import { getHandoverHandler, listHandoversHandler, listRmRecordsHandler, startHandoverHandler } from './handover'; // RM departure
 
 /** What the handlers call. */
 export interface HandlerDeps {
@@ -46,5 +48,22 @@ export function adminHandlers(deps: HandlerDeps): Handlers {
     liftRestriction: processingRequestHandler(deps.ports.rights, 'lift'),
     listAlerts: listAlertsHandler(deps.ports.alerts),
     closeAlert: closeAlertHandler(deps.ports.alerts),
+    // content library: begin
+    listContentItems: listContentItemsHandler(deps.ports.content),
+    createContentItem: createContentItemHandler(deps.ports.content),
+    getContentItem: getContentItemHandler(deps.ports.content),
+    reviseContentItem: reviseContentItemHandler(deps.ports.content),
+    submitContentItem: transitionContentItemHandler(deps.ports.content, 'submit'),
+    approveContentItem: transitionContentItemHandler(deps.ports.content, 'approve'),
+    rejectContentItem: transitionContentItemHandler(deps.ports.content, 'reject'),
+    retireContentItem: transitionContentItemHandler(deps.ports.content, 'retire'),
+    listContentItemMessages: listContentItemMessagesHandler(deps.ports.content),
+    // content library: end
+    // RM departure: begin
+    listHandovers: listHandoversHandler(deps.ports.handover),
+    startHandover: startHandoverHandler(deps.ports.handover),
+    getHandover: getHandoverHandler(deps.ports.handover),
+    listRmRecords: listRmRecordsHandler(deps.ports.handover),
+    // RM departure: end
   };
 }

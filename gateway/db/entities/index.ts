@@ -20,6 +20,8 @@ import { complianceAlertEntity } from './compliance-alert';
 import { msgauditPermitEntity } from './msgaudit-permit';
 import { wecomContactPairEntity, wecomRoomEntity } from './wecom-contact-pair';
 import { msgauditRecallEntity } from './msgaudit-recall';
+import { contentFingerprintEntity, contentItemEntity, contentItemUseEntity } from './content-item'; // content library
+import { handoverItemEntity, handoverJobEntity, handoverRecordEntity } from './handover'; // RM departure (handover)
 
 export * from './archive-record';
 export * from './callback-nonce';
@@ -40,6 +42,8 @@ export * from './compliance-alert';
 export * from './msgaudit-permit';
 export * from './wecom-contact-pair';
 export * from './msgaudit-recall';
+export * from './content-item'; // content library
+export * from './handover'; // RM departure (handover)
 
 /** All entity schemas with the column types of `dialect` (binary and long text differ per back end). */
 export function entitiesFor(dialect: Dialect): EntitySchema<any>[] {
@@ -62,5 +66,7 @@ export function entitiesFor(dialect: Dialect): EntitySchema<any>[] {
     msgauditPermitEntity(dialect),
     wecomContactPairEntity(dialect), wecomRoomEntity(),
     msgauditRecallEntity(),
+    contentItemEntity(dialect), contentFingerprintEntity(), contentItemUseEntity(), // content library
+    handoverJobEntity(dialect), handoverItemEntity(dialect), handoverRecordEntity(), // RM departure (handover)
   ];
 }

@@ -8,6 +8,8 @@ import { Msgaudit1795500003000 } from './1795500003000-msgaudit';
 import { Consent1795500004000 } from './1795500004000-consent';
 import { WecomDirectory1795500006000 } from './1795500006000-wecom-directory';
 import { Supervision1795500005500 } from './1795500005500-supervision';
+import { ContentLibrary1795500008000 } from './1795500008000-content-library'; // content library
+import { Handover1795500007000 } from './1795500007000-handover'; // RM departure (handover)
 
 /** A migration class, as TypeORM's `migrations` option takes it. */
 export type MigrationClass = new () => MigrationInterface;
@@ -22,6 +24,8 @@ export const migrations: readonly MigrationClass[] = [
   Consent1795500004000,
   WecomDirectory1795500006000,
   Supervision1795500005500,
+  ContentLibrary1795500008000, // content library
+  Handover1795500007000, // RM departure (handover)
 ].sort((a, b) => migrationTimestamp(a) - migrationTimestamp(b));
 
 // Sorted by the timestamp in the class name, so migrations added in parallel branches run in time order.

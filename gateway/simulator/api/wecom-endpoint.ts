@@ -8,6 +8,7 @@ import type Koa from 'koa';
 import { beijingDay, type Clock } from '../clock';
 import type { Rng } from '../random';
 import type { CallCounter } from '../state/call-counter';
+import type { CustomerContacts } from '../state/customer-contacts';
 import type { MemberRateLimit } from '../state/member-rate-limit';
 import type { MessageIds } from '../state/message-ids';
 import type { MsgauditState } from '../state/msgaudit';
@@ -36,6 +37,10 @@ export interface WecomApiDeps {
   welcomeCodes: WelcomeCodes;
   ids: MessageIds;
   msgaudit: MsgauditState;
+  /** Customer follows, departed members, customer groups and transfers (customer hand-over). */
+  contacts: CustomerContacts;
+  /** Apply the takeovers due on the clock, so an answer reflects them (simulator-handover.ts). */
+  settleTransfers(corpId: string): void;
 }
 
 export type WecomResult = { ok: true; body: Record<string, unknown> } | { ok: false; errcode: WecomErrcode; message?: string };
@@ -60,13 +65,16 @@ export function sendWecomResult(ctx: Koa.Context, deps: Pick<WecomApiDeps, 'cloc
   else sendTencentJson(ctx, wecomErrorBody(result.errcode, deps.clock, normaliseIp(ctx.ip), { ...(result.message !== undefined ? { message: result.message } : {}), rng: deps.rng }));
 }
 
-/** Wrap `handler` (a POST JSON API) in the common steps; mount with `router.all`. */
-export function wecomEndpoint(deps: WecomApiDeps, path: string, handler: (call: WecomCall) => WecomResult | Promise<WecomResult>): Koa.Middleware {
-  return async (ctx) => sendWecomResult(ctx, deps, await run(deps, path, handler, ctx));
+/**
+ * Wrap `handler` (a POST JSON API, or with `method: 'GET'` one that reads only
+ * its query: the body handed over is then empty) in the common steps; mount with `router.all`.
+ */
+export function wecomEndpoint(deps: WecomApiDeps, path: string, handler: (call: WecomCall) => WecomResult | Promise<WecomResult>, options: { method?: 'GET' | 'POST' } = {}): Koa.Middleware {
+  return async (ctx) => sendWecomResult(ctx, deps, await run(deps, path, handler, ctx, options.method ?? 'POST'));
 }
 
-async function run(deps: WecomApiDeps, path: string, handler: (call: WecomCall) => WecomResult | Promise<WecomResult>, ctx: Koa.Context): Promise<WecomResult> {
-  if (ctx.method !== 'POST') return wecomFail(40058, 'invalid Request Parameter: POST required');
+async function run(deps: WecomApiDeps, path: string, handler: (call: WecomCall) => WecomResult | Promise<WecomResult>, ctx: Koa.Context, method: 'GET' | 'POST'): Promise<WecomResult> {
+  if (ctx.method !== method) return wecomFail(40058, `invalid Request Parameter: ${method} required`);
   const check = deps.tokens.check(queryParam(ctx, 'access_token'));
   if (check.errcode !== 0) return wecomFail(check.errcode);
   const { principal } = check;
@@ -75,6 +83,7 @@ async function run(deps: WecomApiDeps, path: string, handler: (call: WecomCall) 
   const scope = `wecom:${principal.corpId}:${path}`;
   if (!deps.counter.take(`${scope}:minute`, Math.floor(now / 60_000), deps.limits.perApiPerMinute)) return wecomFail(45009);
   if (!deps.counter.take(`${scope}:hour`, Math.floor(now / 3600_000), deps.limits.perApiPerHour)) return wecomFail(45009);
+  if (method === 'GET') return handler({ principal, corp: deps.corps.get(principal.corpId) as SimulatedCorp, body: {}, ctx });
   const read = await readJsonBody(ctx);
   if (!read.ok) return wecomFail(40058, `invalid Request Parameter: body is ${read.reason === 'empty' ? 'empty' : 'not a JSON object'}`);
   return handler({ principal, corp: deps.corps.get(principal.corpId) as SimulatedCorp, body: read.body, ctx });
