@@ -2,10 +2,12 @@
  * `npm run bench`: throughput and latency figures, not a test. Prints a table
  * and writes bench-results.json. Options: --duration S (default 20),
  * --connections N (default 64), --verify-records N (default 1000000), --policy-seconds S (default 5),
- * --only callbacks|verify|policy|outbound|consent (--consent-records N, default 1000000; --consent-seconds S, default 5).
+ * --only callbacks|verify|policy|outbound|consent|msgaudit (--consent-records N, default 1000000; --consent-seconds S, default 5).
  * Outbound (bench/outbound.bench.ts): --rate N[,N…] msg/s (default 1000), --followers N (1000),
  * --senders N (64), --saturation-seconds S (5), --max-in-flight N (256),
  * --outbound-db postgres,sqlite, --profile DIR (CPU profile of the gateway).
+ * Msgaudit (--only msgaudit, bench/msgaudit.bench.ts): --msgaudit-messages N (50000), --msgaudit-workers 0,default,
+ * --msgaudit-media-mb N (64), --msgaudit-media-file-mb N (4), --msgaudit-unwrap-ops N (4000).
  * Sections not run keep their figures from the previous bench-results.json.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { benchVerifyArchive } from './verify-archive.bench';
 import { benchPolicy } from './policy.bench';
 import { benchOutbound, outboundOptionsFromArgv } from './outbound.bench';
 import { benchConsent } from './consent.bench';
+import { benchMsgaudit, msgauditOptionsFromArgv, printMsgaudit } from './msgaudit.bench';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,7 +25,7 @@ function arg(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const only = arg('only', 'all');
-  const known = ['all', 'callbacks', 'verify', 'policy', 'outbound', 'consent'];
+  const known = ['all', 'callbacks', 'verify', 'policy', 'outbound', 'consent', 'msgaudit'];
   if (!known.includes(only)) throw new Error(`--only ${only}: expected one of ${known.join(', ')}`);
   const previous = existsSync('bench-results.json') ? (JSON.parse(readFileSync('bench-results.json', 'utf8')) as Record<string, unknown>) : {};
   const out: Record<string, unknown> = { ...previous, at: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
@@ -54,6 +57,11 @@ async function main(): Promise<void> {
     console.table(consent.decisions);
     console.table([consent.customerLookup]);
     out.consent = consent;
+  }
+  if (only === 'all' || only === 'msgaudit') {
+    const msgaudit = await benchMsgaudit(msgauditOptionsFromArgv());
+    printMsgaudit(msgaudit);
+    out.msgaudit = msgaudit;
   }
   writeFileSync('bench-results.json', `${JSON.stringify(out, null, 2)}\n`);
 }

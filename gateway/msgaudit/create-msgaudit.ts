@@ -2,8 +2,9 @@
  * Builds chat-archive ingestion for the composition root: the Finance SDK
  * loaded once (a wrong path fails the start, naming the file), one SDK handle
  * per corp, each corp's keyring (every refused key reported at once, at
- * start), one puller per corp with a `msgaudit` block, and the completeness
- * monitor. Without such a corp nothing is loaded and this is inert.
+ * start), the RSA unwrap pool the pullers share (its workers load every
+ * corp's keys once), one puller per corp with a `msgaudit` block, and the
+ * completeness monitor. Without such a corp nothing is loaded and this is inert.
  */
 import type { MsgauditEventHooks } from './archive-entries';
 import type { DataSource } from 'typeorm';
@@ -20,11 +21,12 @@ import type { CorpConfig } from '../config/schema';
 import type { ConnectionGate } from '../db/connection-gate';
 import type { LeaseStore } from '../upstream/lease-store';
 import { TypeOrmLeaseStore } from '../upstream/typeorm-lease-store';
-import type { MsgauditConfig } from './config';
+import { unwrapWorkerCount, type MsgauditConfig } from './config';
 import { MsgauditCursorStore } from './cursor-store';
 import { createMsgauditMetrics, type MsgauditMetrics } from './metrics';
 import { MsgauditMonitor } from './monitor';
 import { MsgauditPuller } from './msgaudit-puller';
+import { UnwrapPool } from './unwrap-pool';
 
 /** Chat-archive ingestion of this gateway. */
 export interface Msgaudit {
@@ -36,12 +38,14 @@ export interface Msgaudit {
   readonly archive: Pick<ArchiveWriter, 'appendAll'>;
   readonly monitor: MsgauditMonitor;
   readonly metrics: MsgauditMetrics;
+  /** The RSA unwrap workers, when `msgaudit.unwrapWorkers` is not 0 and a corp is pulled. */
+  readonly unwrapPool: UnwrapPool | undefined;
   /** Pull corp `corpId` (configuration id or CorpID) now: what the msgaudit_notify callback calls. False when the corp is not pulled. */
   wakeUp(corpId: string): boolean;
   /** The worker's command for a `media` outbox row (fetch-media.ts). */
   fetchMedia(outboxId: string): Promise<void>;
   start(): void;
-  /** Stop every puller (each finishes or rolls back its batch), then close the SDK handles. */
+  /** Stop every puller (each finishes or rolls back its batch), then close the unwrap pool and the SDK handles. */
   stop(): Promise<void>;
 }
 
@@ -77,6 +81,9 @@ export function createMsgaudit(deps: MsgauditDeps): Msgaudit {
   const cursors = new MsgauditCursorStore(deps.dataSource, deps.gate);
   const leases = new TypeOrmLeaseStore(deps.dataSource, deps.gate);
   const callOptions = { proxy: config.proxy, passwd: config.proxyPassword, timeoutSeconds: config.timeoutSeconds };
+  const poolSize = unwrapWorkerCount(config);
+  // Keyed by CorpID, which decryptBatch names; the PEMs were checked by the keyrings above.
+  const unwrapPool = sdks && poolSize > 0 ? new UnwrapPool({ keys: Object.fromEntries(pulled.map((corp) => [corp.corpId, corp.msgaudit.privateKeys])), size: poolSize, logger }) : undefined;
   const pullers = new Map<string, MsgauditPuller>();
   for (const corp of pulled) {
     if (!sdks) break;
@@ -84,6 +91,7 @@ export function createMsgaudit(deps: MsgauditDeps): Msgaudit {
       corp: { accountId: corp.id, corpId: corp.corpId },
       sdk: () => sdks.forCorp(corp.corpId, corp.msgaudit.secret),
       keyring: keyrings.get(corp.id)!,
+      ...(unwrapPool ? { unwrapPool } : {}),
       archive: deps.archive,
       cursors,
       leases,
@@ -134,6 +142,7 @@ export function createMsgaudit(deps: MsgauditDeps): Msgaudit {
     archive: deps.archive,
     monitor,
     metrics,
+    unwrapPool,
     wakeUp(corpId) {
       const puller = pullers.get(corpId) ?? pullers.get(accountByCorpId.get(corpId) ?? '');
       puller?.wakeUp();
@@ -142,6 +151,7 @@ export function createMsgaudit(deps: MsgauditDeps): Msgaudit {
     fetchMedia: (outboxId) => fetchMedia(media, outboxId),
     start() {
       if (pullers.size === 0) return;
+      unwrapPool?.start();
       for (const puller of pullers.values()) puller.start();
       monitor.start();
     },
@@ -149,6 +159,7 @@ export function createMsgaudit(deps: MsgauditDeps): Msgaudit {
       stopping ??= (async () => {
         monitor.stop();
         await Promise.all([...pullers.values()].map((puller) => puller.stop()));
+        await unwrapPool?.close();
         await sdks?.closeAll();
       })();
       return stopping;

@@ -29,6 +29,8 @@ export interface CursorAdvance {
   newRaw: () => number;
   /** The clock, read when the effect runs (the lease must be unexpired at commit, not at pull). */
   now: () => number;
+  /** Told the row as the effect wrote it (valid once the transaction commits), so the next batch need not read it back. */
+  onAdvanced?: (row: MsgauditCursorRow) => void;
 }
 
 /** The msgaudit_cursor rows, through the gateway's connection gate. */
@@ -80,22 +82,20 @@ export class MsgauditCursorStore {
       const held = await tx.update(LEASE_ENTITY, { name: lease.name, holder: lease.holder, fence: lease.fence, expiresAt: MoreThan(nowMs) }, { holder: lease.holder });
       if (held !== 1) throw new LeaseLostError(lease.name, lease.fence);
       const newest = advance.newestMessageAt === null ? from.lastMessageAt : Math.max(from.lastMessageAt ?? 0, advance.newestMessageAt);
-      const moved = await tx.update(
-        MSGAUDIT_CURSOR_ENTITY,
-        { corpId: from.corpId, version: from.version, lastSeq: from.lastSeq },
-        {
-          lastSeq: advance.lastSeq,
-          version: from.version + 1,
-          lastPullAt: advance.pulledAt,
-          ...(advance.caughtUp ? { caughtUpAt: advance.pulledAt } : {}),
-          lastMessageAt: newest,
-          undecryptableCount: from.undecryptableCount + advance.newRaw(),
-          skippedSeqs: from.skippedSeqs + advance.skippedSeqs,
-          lastErrorCode: null, lastError: null, lastErrorAt: null, stoppedAt: null,
-          updatedAt: nowMs,
-        },
-      );
+      const changes = {
+        lastSeq: advance.lastSeq,
+        version: from.version + 1,
+        lastPullAt: advance.pulledAt,
+        ...(advance.caughtUp ? { caughtUpAt: advance.pulledAt } : {}),
+        lastMessageAt: newest,
+        undecryptableCount: from.undecryptableCount + advance.newRaw(),
+        skippedSeqs: from.skippedSeqs + advance.skippedSeqs,
+        lastErrorCode: null, lastError: null, lastErrorAt: null, stoppedAt: null,
+        updatedAt: nowMs,
+      };
+      const moved = await tx.update(MSGAUDIT_CURSOR_ENTITY, { corpId: from.corpId, version: from.version, lastSeq: from.lastSeq }, changes);
       if (moved !== 1) throw new CursorMovedError(from.corpId, from.lastSeq);
+      advance.onAdvanced?.({ ...from, ...changes });
     };
   }
 

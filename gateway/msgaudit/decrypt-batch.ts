@@ -4,11 +4,14 @@
  * RSA failure, DecryptData failure, unparseable plaintext, malformed record).
  * Nothing is dropped: every record of the batch has exactly one outcome.
  *
- * Event-loop budget: RSA unwrapping is synchronous (~250 µs per record), so
- * keys are unwrapped `chunkSize` at a time with a turn of the event loop in
- * between, and DecryptData (on koffi's worker thread) runs for one chunk
- * while the next chunk is unwrapped. A worker-thread pool for the RSA step
- * is the next optimisation if one core is not enough.
+ * RSA unwrapping (250–500 µs of CPU per record) runs `chunkSize` records at
+ * a time: on the UnwrapPool's worker threads when the gateway has one (every
+ * chunk of the batch is handed out at once and the workers run in parallel),
+ * otherwise on this thread with a turn of the event loop between chunks. In
+ * both cases DecryptData (on koffi's worker thread) and parsing run for one
+ * chunk while later chunks are unwrapped, and outcomes are assembled in seq
+ * order. Either path gives a record the same outcome: the pool hands back the
+ * keyring's own error classes.
  *
  * DecryptData is a local, deterministic computation, so its "retryable"
  * returns (10001-10003, a timeout) are retried a few times and then the
@@ -24,6 +27,7 @@ import type { MsgauditKeyring } from '../../connectors/wecom/msgaudit/keys/keyri
 import { parseDecryptedMessage } from '../../connectors/wecom/msgaudit/parse/decrypted-message';
 import type { ChatDataItem, RawChatRecord } from '../../connectors/wecom/msgaudit/parse/envelope';
 import { recordFailure, type RecordFailure } from './failures';
+import type { UnwrapOutcome, UnwrapPool } from './unwrap-pool';
 
 /** A record decrypted and parsed. */
 export interface ParsedOutcome {
@@ -47,9 +51,12 @@ export type RecordOutcome = ParsedOutcome | RawOutcome;
 export interface DecryptBatchDeps {
   /** The WeCom CorpID (it is part of every dedupe key). */
   corpId: string;
+  /** Unwraps in-thread when there is no pool. */
   keyring: Pick<MsgauditKeyring, 'unwrapRandomKey'>;
+  /** Worker threads holding the same keys under `corpId`; when given, keys are unwrapped there. */
+  unwrapPool?: Pick<UnwrapPool, 'unwrap'>;
   sdk: Pick<FinanceSdk, 'decryptData'>;
-  /** Records unwrapped per event-loop turn. */
+  /** Records unwrapped per event-loop turn, or per message to a pool worker. */
   chunkSize: number;
   /** DecryptData attempts on a retryable return before the record is archived raw (default 3). */
   decryptAttempts?: number;
@@ -60,20 +67,26 @@ export interface DecryptBatchDeps {
 /**
  * Decrypt and parse every record of a batch; one outcome per item, in order.
  * @throws FinanceSdkError of kind not-ready or out-of-memory (the handle is closing or the host is out of memory): the batch must be pulled again
+ * @throws UnwrapPoolError (an unwrap worker died twice under a chunk, or the pool closed): the batch must be pulled again
  */
 export async function decryptBatch(items: readonly ChatDataItem[], deps: DecryptBatchDeps): Promise<RecordOutcome[]> {
   const size = Math.max(1, deps.chunkSize);
+  const chunks: ChatDataItem[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  const { unwrapPool } = deps;
+  // With a pool every chunk is queued at once: the workers keep unwrapping while the chunks before are decrypted here.
+  const pooled = unwrapPool ? chunks.map((chunk) => unwrapInPool(chunk, unwrapPool, deps.corpId)) : undefined;
+  pooled?.forEach((chunk) => chunk.catch(() => undefined)); // a failure is rethrown where the chunk is awaited
   const outcomes: RecordOutcome[] = [];
   let previous: Promise<RecordOutcome[]> | undefined;
-  for (let start = 0; start < items.length; start += size) {
-    const chunk = items.slice(start, start + size);
-    const unwrapped = chunk.map((item) => unwrap(item, deps));
+  for (const [i, chunk] of chunks.entries()) {
+    const unwrapped = pooled ? await pooled[i]! : chunk.map((item) => unwrap(item, deps));
     const current = Promise.all(unwrapped.map((step) => (step.kind === 'key' ? decryptAndParse(step.record, step.encryptKey, deps) : Promise.resolve(step))));
     // Awaited below or after the loop; without a handler now, an early rejection would count as unhandled.
     current.catch(() => undefined);
     if (previous) outcomes.push(...(await previous));
     previous = current;
-    await nextTurn();
+    if (!pooled) await nextTurn();
   }
   if (previous) outcomes.push(...(await previous));
   return outcomes;
@@ -88,6 +101,18 @@ function unwrap(item: ChatDataItem, deps: DecryptBatchDeps): Unwrapped {
   } catch (err) {
     return raw(item, recordFailure('unwrap', err));
   }
+}
+
+/** The chunk's readable records unwrapped by the pool, merged back with its unreadable ones, in order. */
+async function unwrapInPool(chunk: readonly ChatDataItem[], pool: Pick<UnwrapPool, 'unwrap'>, corpId: string): Promise<Unwrapped[]> {
+  const records = chunk.filter((item): item is RawChatRecord => item.kind === 'record');
+  const answers = await pool.unwrap(corpId, records.map((r) => ({ publickeyVer: r.publickey_ver, encryptRandomKey: r.encrypt_random_key })));
+  let next = 0;
+  return chunk.map((item): Unwrapped => {
+    if (item.kind === 'unreadable') return raw(item, recordFailure('envelope', item.error));
+    const answer: UnwrapOutcome = answers[next++]!;
+    return 'encryptKey' in answer ? { kind: 'key', record: item, encryptKey: answer.encryptKey } : raw(item, recordFailure('unwrap', answer.error));
+  });
 }
 
 async function decryptAndParse(record: RawChatRecord, encryptKey: string, deps: DecryptBatchDeps): Promise<RecordOutcome> {

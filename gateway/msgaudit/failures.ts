@@ -18,6 +18,7 @@ import { MsgauditApiError, type ChatDataRetry } from '../../connectors/wecom/msg
 import { MsgauditParseError } from '../../connectors/wecom/msgaudit/parse/errors';
 import { LeaseLostError } from '../upstream/lease-store';
 import { ArchiveBusyError } from '../archive/writer';
+import { UnwrapPoolError } from './unwrap-pool';
 
 /** Where a record failed. */
 export type RecordStage = 'envelope' | 'unwrap' | 'decrypt' | 'parse';
@@ -66,6 +67,7 @@ export function pullFailure(err: unknown): PullFailure {
   if (err instanceof MsgauditParseError) return { code: `envelope.${err.code}`, retry: err.retryable ? 'backoff' : 'never', reason: err.message };
   if (err instanceof LeaseLostError || err instanceof CursorMovedError) return { code: err.code, retry: 'lease-lost', reason: err.message };
   if (err instanceof ArchiveBusyError) return { code: 'archive.busy', retry: 'backoff', reason: 'the archive writer is saturated; pulling again later' };
+  if (err instanceof UnwrapPoolError) return { code: err.code, retry: 'backoff', reason: `${err.message}; nothing was committed, the same seq is pulled again` };
   // Database outages and the like: nothing was committed, the same seq is pulled again.
   return { code: `internal.${errorName(err)}`, retry: 'backoff', reason: `the pull failed with ${errorName(err)}; nothing was committed, the same seq is pulled again` };
 }

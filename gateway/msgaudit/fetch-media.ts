@@ -68,7 +68,7 @@ export async function fetchMedia(deps: FetchMediaDeps, outboxId: string): Promis
   const corp = record.accountId;
   try {
     if (!media) throw new MediaFailure('media.no-descriptor', `the message has no media #${row.target}`, false);
-    const bytes = await download(deps, event.corpId, media);
+    const { bytes, md5 } = await download(deps, event.corpId, media);
     await deps.archive.append({
       recordType: 'wecom.msgaudit.media',
       accountId: record.accountId,
@@ -77,7 +77,7 @@ export async function fetchMedia(deps: FetchMediaDeps, outboxId: string): Promis
       dedupeKey: mediaDedupeKey(event.corpId, event.msgid, index),
       payload: {
         corpId: event.corpId, msgid: event.msgid, seq: event.seq, messageRecordId: row.recordId, index, path: media.path, msgtype: media.msgtype,
-        sdkfileid: media.sdkfileid, fileext: media.fileext ?? null, size: bytes.length, md5: createHash('md5').update(bytes).digest('hex'), bytesBase64: bytes.toString('base64'),
+        sdkfileid: media.sdkfileid, fileext: media.fileext ?? null, size: bytes.length, md5, bytesBase64: bytes.toString('base64'),
       },
       outbox: [],
       // The row is done in the transaction that archives its file: a crash between the two cannot fetch it twice.
@@ -105,7 +105,8 @@ export async function fetchMedia(deps: FetchMediaDeps, outboxId: string): Promis
   }
 }
 
-async function download(deps: FetchMediaDeps, corpId: string, media: MsgauditMedia): Promise<Buffer> {
+/** The file and its md5 (hex), computed as the chunks arrive. */
+async function download(deps: FetchMediaDeps, corpId: string, media: MsgauditMedia): Promise<{ bytes: Buffer; md5: string }> {
   const sdk = await deps.sdkFor(corpId);
   if (!sdk) throw new MediaFailure('media.corp-not-pulled', `corp ${corpId} has no msgaudit block any more: its media cannot be fetched`, false);
   const announced = media.filesize !== undefined && media.filesize > 0 ? media.filesize : undefined;
@@ -122,7 +123,7 @@ async function download(deps: FetchMediaDeps, corpId: string, media: MsgauditMed
   if (media.md5sum !== undefined && digest !== media.md5sum) {
     throw new MediaFailure('media.md5-mismatch', 'the downloaded file does not match the md5sum of the message', true);
   }
-  return Buffer.concat(chunks);
+  return { bytes: Buffer.concat(chunks), md5: digest };
 }
 
 function asFailure(err: unknown): MediaFailure {

@@ -9,6 +9,13 @@
  * wrong secret, IP not allowed, archive not enabled…), with the fix in the
  * log, the cursor row (`cgw msgaudit status`) and a metric. A stopped corp
  * resumes after a restart.
+ *
+ * Read-ahead: while a full batch (a backlog) commits, the next ones (up to
+ * READ_AHEAD_BATCHES) are already fetched and decrypted (fetchBatch writes
+ * nothing), so the RSA workers and DecryptData never wait for the database.
+ * Each is committed only after the batch before it committed and only if the
+ * cursor is where it was fetched from; on any failure they are dropped and
+ * the same seq is pulled again, so batches still commit whole and in seq order.
  */
 import type { MsgauditEventHooks } from './archive-entries';
 import { randomUUID } from 'node:crypto';
@@ -19,13 +26,17 @@ import type { SdkCallOptions } from '../../connectors/wecom/msgaudit/finance-sdk
 import type { MsgauditKeyring } from '../../connectors/wecom/msgaudit/keys/keyring';
 import type { ArchiveWriter } from '../archive/writer';
 import type { Lease, LeaseStore } from '../upstream/lease-store';
+import type { MsgauditCursorRow } from '../db/entities';
 import type { MsgauditCursorStore } from './cursor-store';
 import { pullFailure, type PullFailure } from './failures';
 import type { MsgauditMetrics } from './metrics';
-import { pullBatch, type PullResult } from './pull-batch';
+import { commitBatch, fetchBatch, readCursor, type FetchedBatch, type PullBatchDeps, type PullResult } from './pull-batch';
+import type { UnwrapPool } from './unwrap-pool';
 
 /** A skip of this many seqs in one place is logged as a warning (smaller ones at info). */
 export const LARGE_SEQ_SKIP = 1000;
+/** Full batches fetched and decrypted ahead of the one committing (each up to batchLimit records in memory). */
+export const READ_AHEAD_BATCHES = 2;
 
 /** How a puller paces itself (from the `msgaudit:` configuration). */
 export interface PullerPolicy {
@@ -44,6 +55,8 @@ export interface PullerDeps {
   /** The corp's SDK handle (initialised once per process; a failed init is retried). */
   sdk: () => Promise<Pick<FinanceSdk, 'getChatData' | 'decryptData'>>;
   keyring: Pick<MsgauditKeyring, 'unwrapRandomKey'>;
+  /** RSA unwrapping on worker threads, shared by the gateway's pullers; in-thread with `keyring` when absent. */
+  unwrapPool?: Pick<UnwrapPool, 'unwrap'>;
   archive: Pick<ArchiveWriter, 'appendAll'>;
   cursors: MsgauditCursorStore;
   leases: LeaseStore;
@@ -57,6 +70,13 @@ export interface PullerDeps {
   holder?: string;
   /** What the consent ledger and others do with archived messages (archive-entries.ts). */
   hooks?: MsgauditEventHooks;
+}
+
+/** A batch fetched ahead: from which seq, the fetch, and its result once in. */
+interface ReadAhead {
+  fromSeq: string;
+  batch: Promise<FetchedBatch>;
+  fetched?: FetchedBatch;
 }
 
 /** Where a puller is: waiting for the lease, holding it, stopped on an error, or closed. */
@@ -77,6 +97,10 @@ export class MsgauditPuller {
   private interrupt: ((reason: 'wake' | 'close') => void) | undefined;
   private cursorOpened = false;
   private readonly listeners = new Set<(result: PullResult) => void>();
+  /** The next batches, in seq order, fetched while the one before them commits. */
+  private ahead: ReadAhead[] = [];
+  /** The cursor row as the last committed batch left it: the next batch read ahead commits from it without reading it back. */
+  private committed: MsgauditCursorRow | undefined;
 
   constructor(private readonly deps: PullerDeps) {
     this.holder = deps.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -130,6 +154,8 @@ export class MsgauditPuller {
     while (!this.closing && !this.stoppedOn) {
       try {
         if (!(await this.holdLease())) {
+          this.committed = undefined;
+          await this.dropAhead();
           // A wake-up in standby is one more try for the lease, not a reason to spin.
           this.wakeRequested = false;
           await this.pause(Math.max(1000, Math.floor(policy.leaseTtlMs / 3)), true);
@@ -141,21 +167,70 @@ export class MsgauditPuller {
         }
         this.wakeRequested = false;
         const started = process.hrtime.bigint();
-        const result = await pullBatch({
-          corp, sdk: await this.deps.sdk(), keyring: this.deps.keyring, archive: this.deps.archive, cursors: this.deps.cursors, lease: this.lease!,
-          limit: this.limit, callOptions: policy.callOptions, decryptChunk: policy.decryptChunk, now: this.deps.now,
-          ...(this.deps.hooks ? { hooks: this.deps.hooks } : {}),
-        });
+        const result = await this.pull();
         this.deps.metrics?.batchSeconds.observe({ corp: corp.accountId }, Number(process.hrtime.bigint() - started) / 1e9);
         this.backoffMs = policy.backoffBaseMs;
         this.report(result);
         // A backlog is drained batch after batch; otherwise wait for a notify or the backstop.
         if (result.drained && !this.wakeRequested) await this.pause(policy.pullIntervalMs, true);
       } catch (err) {
+        this.committed = undefined;
+        await this.dropAhead();
         if (this.closing) break;
         await this.failed(pullFailure(err));
       }
     }
+    await this.dropAhead();
+  }
+
+  /** One batch: the one read ahead if it starts at the cursor, else fetched now; the next one read ahead when this one is full. */
+  private async pull(): Promise<PullResult> {
+    const { corp, policy } = this.deps;
+    const deps: PullBatchDeps = {
+      corp, sdk: await this.deps.sdk(), keyring: this.deps.keyring, archive: this.deps.archive, cursors: this.deps.cursors, lease: this.lease!,
+      limit: this.limit, callOptions: policy.callOptions, decryptChunk: policy.decryptChunk, now: this.deps.now,
+      ...(this.deps.hooks ? { hooks: this.deps.hooks } : {}),
+      ...(this.deps.unwrapPool ? { unwrapPool: this.deps.unwrapPool } : {}),
+    };
+    // In a backlog the row is the one our last commit wrote (its compare-and-set still guards the next commit); otherwise read it.
+    const known = this.committed;
+    this.committed = undefined;
+    const cursor = known && known.lastSeq === this.ahead[0]?.fromSeq ? known : await readCursor(deps);
+    let fetched: FetchedBatch;
+    if (this.ahead[0]?.fromSeq === cursor.lastSeq) {
+      const next = this.ahead.shift()!;
+      // The queue has room again: the last batch read ahead, if already in, may call for the one after it.
+      const last = this.ahead.at(-1);
+      if (last?.fetched) this.readAfter(deps, last.fetched);
+      fetched = await next.batch;
+    } else {
+      await this.dropAhead();
+      fetched = await fetchBatch(deps, cursor.lastSeq);
+    }
+    if (this.ahead.length === 0) this.readAfter(deps, fetched);
+    const result = await commitBatch(deps, cursor, fetched);
+    this.committed = result.cursorAfter;
+    return result;
+  }
+
+  /** Fetch the batch after `fetched` ahead of time when `fetched` was full (a backlog) and the queue has room; it chains on when it arrives. */
+  private readAfter(deps: PullBatchDeps, fetched: FetchedBatch): void {
+    if (this.closing || fetched.items.length < fetched.limit || this.ahead.length >= READ_AHEAD_BATCHES) return;
+    const fromSeq = fetched.items[fetched.items.length - 1]!.seq;
+    const entry: ReadAhead = { fromSeq, batch: fetchBatch(deps, fromSeq) };
+    this.ahead.push(entry);
+    // A failure is the pull's that awaits this batch; until then it is only held.
+    entry.batch.then((next) => {
+      entry.fetched = next;
+      if (this.ahead.at(-1) === entry) this.readAfter(deps, next);
+    }, () => undefined);
+  }
+
+  /** Forget the batches read ahead, once their SDK calls and unwraps have finished. */
+  private async dropAhead(): Promise<void> {
+    const dropped = this.ahead;
+    this.ahead = [];
+    await Promise.all(dropped.map((entry) => entry.batch.catch(() => undefined)));
   }
 
   /** Acquire the lease if we do not hold it; true when we hold it. */

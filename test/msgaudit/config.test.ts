@@ -11,6 +11,7 @@ import { MsgauditKeyConfigError } from '../../connectors/wecom/msgaudit/keys/err
 import { FinanceSdkLoadError } from '../../connectors/wecom/msgaudit/finance-sdk/load-finance-sdk';
 import { ConfigError, loadConfig } from '../../gateway/config/load-config';
 import { createMsgaudit, type MsgauditDeps } from '../../gateway/msgaudit/create-msgaudit';
+import { unwrapWorkerCount } from '../../gateway/msgaudit/config';
 import { Registry } from 'prom-client';
 import { pino } from 'pino';
 import { KEYS, newCorpId } from './msgaudit-harness';
@@ -66,6 +67,17 @@ describe('msgaudit configuration', () => {
       'msgaudit.sdkPath: required, corp "a-corp" has a msgaudit block (the bank-supplied libWeWorkFinanceSdk_C.so)',
       `corps.1.msgaudit: CorpID ${corpId} is already pulled by corps.0 (one cursor per corp)`,
     ]);
+  });
+
+  it('sizes the RSA unwrap pool to the cores unless msgaudit.unwrapWorkers says otherwise (0 = in-thread)', () => {
+    expect(unwrapWorkerCount({}, 2)).toBe(2);
+    expect(unwrapWorkerCount({}, 8)).toBe(8);
+    expect(unwrapWorkerCount({}, 1)).toBe(1);
+    expect(unwrapWorkerCount({ unwrapWorkers: 0 }, 8)).toBe(0);
+    expect(unwrapWorkerCount({ unwrapWorkers: 3 }, 2)).toBe(3);
+    expect(load({}).msgaudit.unwrapWorkers).toBeUndefined();
+    expect(problems({ msgaudit: { unwrapWorkers: -1 } })).toEqual([expect.stringMatching(/^msgaudit\.unwrapWorkers: /)]);
+    expect(problems({ msgaudit: { unwrapWorkers: 1.5 } })).toEqual([expect.stringMatching(/^msgaudit\.unwrapWorkers: /)]);
   });
 
   it('fails the start naming every key version it refuses, before loading the SDK', () => {

@@ -47,7 +47,8 @@ export function msgauditConfig(input: { database: DatabaseConfig; dataDir: strin
       keys: { type: 'file', path: join(input.dataDir, 'keys.json') },
       archive: { pkiDir: join(input.dataDir, 'pki'), checkpointIntervalMs: 3_600_000 },
       logging: { level: 'silent' },
-      msgaudit: { sdkPath: input.sdkPath, pullIntervalMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 400, leaseTtlMs: 5000, statusIntervalMs: 3_600_000, ...input.msgaudit },
+      // One unwrap worker: the pool path without a thread per core in every test gateway (unwrap-pool.test.ts sizes its own).
+      msgaudit: { sdkPath: input.sdkPath, pullIntervalMs: 60_000, backoffBaseMs: 50, backoffMaxMs: 400, leaseTtlMs: 5000, statusIntervalMs: 3_600_000, unwrapWorkers: 1, ...input.msgaudit },
       corps: [{ id: CORP, corpId: input.corpId, msgaudit: { secret: SECRET, privateKeys: { 1: KEYS[1].pkcs1Pem, 2: KEYS[2].pkcs8Pem } } }],
       ...input.overlay,
     },
