@@ -16,7 +16,7 @@ export const IDENTITIES: Record<string, TestIdentity> = {
   nobody: { claims: { groups: ['Everyone'] } },
   'crm-owner': { claims: { roles: ['compliance-officer'], groups: ['crm-owners', 'compliance-approvers'] } },
   'outside-officer': { claims: { roles: ['compliance-officer'], groups: ['other-team'] } },
-  'short-lived': { claims: { roles: ['compliance-officer'] }, ttlSeconds: 1 },
+  'short-lived': { claims: { roles: ['compliance-officer'] }, ttlSeconds: 4 },
 };
 
 /** The `admin` config trusting `provider`, with the local token as given. */
