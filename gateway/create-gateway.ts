@@ -264,14 +264,17 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   deps.inboundEffects = (event) => consentCapture.inboundEffects(event);
   const msgauditCorps = config.corps.filter((c) => c.msgaudit !== undefined);
+  /** POST a WeCom API with one of a corp's secrets: Tencent's JSON on errcode 0, else the classified upstream error (carrying `errcode`). */
+  const postWecom = async (corpConfigId: string, secret: 'msgaudit' | 'contacts', path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const corp = config.corps.find((c) => c.id === corpConfigId);
+    if (!corp) throw new Error(`no WeCom corp "${corpConfigId}"`);
+    const result = await upstream.callTencent(wecomTokenKey(corp.corpId, secret), { method: 'POST', path, json: body });
+    if (!result.ok) throw result.error;
+    return result.body;
+  };
   wecomConsentService = wecomConsent({
     consent, dataSource, gate, keyStore, corps: msgauditCorps.map((c) => ({ id: c.id, corpId: c.corpId })), intervalMs: config.consent.wecomReconcileIntervalMs, now, logger,
-    async callMsgaudit(corpConfigId, path, body) {
-      const corp = msgauditCorps.find((c) => c.id === corpConfigId)!;
-      const result = await upstream.callTencent(wecomTokenKey(corp.corpId, 'msgaudit'), { method: 'POST', path, json: body });
-      if (!result.ok) throw result.error;
-      return result.body;
-    },
+    callMsgaudit: (corpConfigId, path, body) => postWecom(corpConfigId, 'msgaudit', path, body),
   });
   // --- content library (issue 6 item 6): begin ---
   const contentLibrary = createContentLibrary({ config: config.contentLibrary, dataSource, gate, archive: writer, reader, subjectIndex, registry: metrics.registry, logger, now });
@@ -285,12 +288,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const directory = wecomDirectory({
     corps: msgauditCorps.map((c) => ({ id: c.id, corpId: c.corpId, hasContactSecret: c.contactSecret !== undefined })),
     dataSource, gate, keyStore, archive: writer, intervalMs: config.msgaudit.statusIntervalMs, now, logger,
-    async call(corpConfigId, secret, path, body) {
-      const corp = msgauditCorps.find((c) => c.id === corpConfigId)!;
-      const result = await upstream.callTencent(wecomTokenKey(corp.corpId, secret), { method: 'POST', path, json: body });
-      if (!result.ok) throw result.error;
-      return result.body;
-    },
+    call: postWecom,
   });
   // content library: its hooks link captured messages to approved items (supervision asks it through preApproved; order does not matter).
   msgauditHooks = combineHooks(wecomConsentService.msgauditHooks, contentLibrary.matcher.msgauditHooks, supervision.msgauditHooks, directory.msgauditHooks);
