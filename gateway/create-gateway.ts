@@ -3,6 +3,8 @@
  * configuration and hands them down. Nothing else constructs collaborators;
  * tests build the same graph with a test configuration.
  */
+import type { TencentRequest } from '../connectors/wechat/api/tencent-api-client';
+import type { CallResult } from './upstream/call-tencent';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -264,11 +266,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   deps.inboundEffects = (event) => consentCapture.inboundEffects(event);
   const msgauditCorps = config.corps.filter((c) => c.msgaudit !== undefined);
-  /** POST a WeCom API with one of a corp's secrets: Tencent's JSON on errcode 0, else the classified upstream error (carrying `errcode`). */
-  const postWecom = async (corpConfigId: string, secret: 'msgaudit' | 'contacts', path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> => {
+  /** Call a WeCom API with one of a corp's secrets (the upstream's CallResult). */
+  const callWecom = (corpConfigId: string, secret: 'msgaudit' | 'contacts', request: TencentRequest): Promise<CallResult> => {
     const corp = config.corps.find((c) => c.id === corpConfigId);
-    if (!corp) throw new Error(`no WeCom corp "${corpConfigId}"`);
-    const result = await upstream.callTencent(wecomTokenKey(corp.corpId, secret), { method: 'POST', path, json: body });
+    return corp ? upstream.callTencent(wecomTokenKey(corp.corpId, secret), request) : Promise.reject(new Error(`no WeCom corp "${corpConfigId}"`));
+  };
+  /** POST one: Tencent's JSON on errcode 0, else the classified upstream error (carrying `errcode`). */
+  const postWecom = async (corpConfigId: string, secret: 'msgaudit' | 'contacts', path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const result = await callWecom(corpConfigId, secret, { method: 'POST', path, json: body });
     if (!result.ok) throw result.error;
     return result.body;
   };
@@ -296,10 +301,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // --- RM departure (issue 6 item 7): hand-overs through the corp's contact secret: begin ---
   const handover = createHandover({
     config: config.handover, corps: config.corps, dataSource, gate, keyStore, archive: writer, audit, logger, now,
-    call: (corpConfigId, request) => {
-      const corp = config.corps.find((c) => c.id === corpConfigId);
-      return corp ? upstream.callTencent(wecomTokenKey(corp.corpId, 'contacts'), request) : Promise.reject(new Error(`no WeCom corp "${corpConfigId}"`));
-    },
+    call: (corpConfigId, request) => callWecom(corpConfigId, 'contacts', request),
   });
   // --- RM departure: end ---
   deps.screenReply = (input) => screenPassiveReply(outbound, input);

@@ -15,7 +15,7 @@ import { ARCHIVE_RECORD_ENTITY, PII_BINDING_ENTITY, type ArchiveRecordRow, type 
 import { canonicalJson } from '../../connectors/canonical/json';
 import { ConsentInputError, checkPerson } from './ledger';
 import { PersonCache } from './person-cache';
-import { CUSTOMER_ID, type PersonIndex } from './person-index';
+import { CUSTOMER_ID, personsChangedSince, type PersonIndex } from './person-index';
 import type { BindInput, BindingRecord, Bindings, PersonRef } from './ports';
 
 export interface BindingDeps {
@@ -114,11 +114,8 @@ export class TypeOrmBindings implements Bindings {
   }
 
   /** Person blind indexes whose binding changed at or after `since`. */
-  async changedSince(since: number): Promise<string[]> {
-    const rows = await this.deps.gate.run(() =>
-      this.deps.dataSource.getRepository<PiiBindingRow>(PII_BINDING_ENTITY).createQueryBuilder('b').select('DISTINCT b.personBidx', 'p').where('b.recordedAt >= :since', { since }).getRawMany<{ p: string }>(),
-    );
-    return rows.map((r) => r.p);
+  changedSince(since: number): Promise<string[]> {
+    return personsChangedSince(this.deps.dataSource, this.deps.gate, PII_BINDING_ENTITY, since);
   }
 
   private async append(action: 'bind' | 'unbind', input: Omit<BindInput, 'customerId'>, customerId: string | null): Promise<{ evidenceRecordId: string }> {

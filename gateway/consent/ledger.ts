@@ -15,7 +15,7 @@ import { canonicalJson } from '../../connectors/canonical/json';
 import { CONSENT_LANGUAGES } from './config';
 import { deriveConsent, LEDGER_PURPOSES } from './derive';
 import { PersonCache } from './person-cache';
-import { PERSON_ID, type PersonIndex } from './person-index';
+import { PERSON_ID, personsChangedSince, type PersonIndex } from './person-index';
 import type { ConsentEntry, ConsentLedger, PersonConsent, PersonRef, RecordConsentInput } from './ports';
 
 export class ConsentInputError extends Error {
@@ -123,11 +123,8 @@ export class TypeOrmConsentLedger implements ConsentLedger {
   }
 
   /** Person blind indexes with entries recorded at or after `since` (other replicas' changes). */
-  async changedSince(since: number): Promise<string[]> {
-    const rows = await this.deps.gate.run(() =>
-      this.deps.dataSource.getRepository<ConsentEntryRow>(CONSENT_ENTRY_ENTITY).createQueryBuilder('c').select('DISTINCT c.personBidx', 'p').where('c.recordedAt >= :since', { since }).getRawMany<{ p: string }>(),
-    );
-    return rows.map((r) => r.p);
+  changedSince(since: number): Promise<string[]> {
+    return personsChangedSince(this.deps.dataSource, this.deps.gate, CONSENT_ENTRY_ENTITY, since);
   }
 
   private rows(personBidx: string): Promise<ConsentEntryRow[]> {

@@ -1,9 +1,19 @@
 /** Blind indexes of persons: the archive's `subject` index, so ledger rows, bindings and archive records join on the same value. */
 import { blindIndex } from '../archive/crypto/blind-index';
 import type { KeyStore } from '../archive/crypto/key-store';
+import type { DataSource } from 'typeorm';
+import type { ConnectionGate } from '../db/connection-gate';
 import type { PersonRef } from './ports';
 
 export type PersonIndex = (person: Pick<PersonRef, 'id'>) => string;
+
+/** Person blind indexes of the rows of an append-only person table (ledger, bindings) recorded at or after `since`. */
+export async function personsChangedSince(dataSource: DataSource, gate: ConnectionGate, entity: string, since: number): Promise<string[]> {
+  const rows = await gate.run(() =>
+    dataSource.getRepository(entity).createQueryBuilder('r').select('DISTINCT r.personBidx', 'p').where('r.recordedAt >= :since', { since }).getRawMany<{ p: string }>(),
+  );
+  return rows.map((r) => r.p);
+}
 
 /**
  * The person index, memoised for the hot path (an HMAC per recipient per

@@ -41,6 +41,20 @@ export function binaryColumn(dialect: Dialect, name: string): EntitySchemaColumn
   return { name, ...binaryColumnType(dialect), nullable: false };
 }
 
+/**
+ * The four columns of an envelope-sealed value (SealedRecord: key id, wrapped
+ * data key, IV, ciphertext with its tag), optional together or not at all.
+ */
+export function sealedColumns(dialect: Dialect, flags: { nullable?: boolean } = {}): Record<'keyId' | 'wrappedKey' | 'iv' | 'ciphertext', EntitySchemaColumnOptions> {
+  const nullable = flags.nullable ?? false;
+  return {
+    keyId: varcharColumn('key_id', 64, { nullable }),
+    wrappedKey: { ...binaryColumn(dialect, 'wrapped_key'), nullable },
+    iv: { ...binaryColumn(dialect, 'iv'), nullable },
+    ciphertext: { ...binaryColumn(dialect, 'ciphertext'), nullable },
+  };
+}
+
 /** Unbounded Unicode text, typed per dialect. */
 export function longTextColumn(dialect: Dialect, name: string): EntitySchemaColumnOptions {
   return { name, ...longTextColumnType(dialect), nullable: false };

@@ -6,7 +6,7 @@
  */
 import { EntitySchema } from 'typeorm';
 import type { Dialect } from '../dialect';
-import { bigintColumn, binaryColumn, varcharColumn } from './columns';
+import { bigintColumn, sealedColumns, varcharColumn } from './columns';
 
 /** A row of `consent_entry`. */
 export interface ConsentEntryRow {
@@ -87,10 +87,7 @@ export function piiBindingEntity(dialect: Dialect): EntitySchema<PiiBindingRow> 
       accountId: varcharColumn('account_id', 64),
       action: varcharColumn('action', 8),
       customerBidx: varcharColumn('customer_bidx', 64, { nullable: true }),
-      keyId: varcharColumn('key_id', 64, { nullable: true }),
-      wrappedKey: { ...binaryColumn(dialect, 'wrapped_key'), nullable: true },
-      iv: { ...binaryColumn(dialect, 'iv'), nullable: true },
-      ciphertext: { ...binaryColumn(dialect, 'ciphertext'), nullable: true },
+      ...sealedColumns(dialect, { nullable: true }),
       source: varcharColumn('source', 16),
       evidenceRecordId: varcharColumn('evidence_record_id', 36),
       occurredAt: bigintColumn('occurred_at'),
@@ -129,10 +126,7 @@ export function pageStateEntity(dialect: Dialect): EntitySchema<PageStateRow> {
       stateHash: { ...varcharColumn('state_hash', 64, { primary: true }), primaryKeyConstraintName: 'pk_page_state' },
       flow: varcharColumn('flow', 16),
       accountId: varcharColumn('account_id', 64),
-      keyId: varcharColumn('key_id', 64),
-      wrappedKey: binaryColumn(dialect, 'wrapped_key'),
-      iv: binaryColumn(dialect, 'iv'),
-      ciphertext: binaryColumn(dialect, 'ciphertext'),
+      ...sealedColumns(dialect),
       createdAt: bigintColumn('created_at'),
       expiresAt: bigintColumn('expires_at'),
       usedAt: bigintColumn('used_at', { nullable: true }),

@@ -14,7 +14,7 @@
  */
 import { EntitySchema } from 'typeorm';
 import type { Dialect } from '../dialect';
-import { bigintColumn, binaryColumn, intColumn, varcharColumn } from './columns';
+import { bigintColumn, intColumn, sealedColumns, varcharColumn } from './columns';
 
 /** A row of `handover_job`. */
 export interface HandoverJobRow {
@@ -108,10 +108,7 @@ export function handoverJobEntity(dialect: Dialect): EntitySchema<HandoverJobRow
       mode: varcharColumn('mode', 16),
       fromBidx: varcharColumn('from_bidx', 64),
       toBidx: varcharColumn('to_bidx', 64),
-      keyId: varcharColumn('key_id', 64),
-      wrappedKey: binaryColumn(dialect, 'wrapped_key'),
-      iv: binaryColumn(dialect, 'iv'),
-      ciphertext: binaryColumn(dialect, 'ciphertext'),
+      ...sealedColumns(dialect),
       status: varcharColumn('status', 16),
       activeKey: varcharColumn('active_key', 140),
       requestKey: varcharColumn('request_key', 200),
@@ -139,7 +136,6 @@ export function handoverJobEntity(dialect: Dialect): EntitySchema<HandoverJobRow
 
 /** The `handover_item` entity schema. */
 export function handoverItemEntity(dialect: Dialect): EntitySchema<HandoverItemRow> {
-  const optionalBinary = (name: string) => ({ ...binaryColumn(dialect, name), nullable: true });
   return new EntitySchema<HandoverItemRow>({
     name: HANDOVER_ITEM_ENTITY,
     tableName: 'handover_item',
@@ -151,10 +147,7 @@ export function handoverItemEntity(dialect: Dialect): EntitySchema<HandoverItemR
       kind: varcharColumn('kind', 8),
       seq: intColumn('seq'),
       subjectBidx: varcharColumn('subject_bidx', 64, { nullable: true }),
-      keyId: varcharColumn('key_id', 64, { nullable: true }),
-      wrappedKey: optionalBinary('wrapped_key'),
-      iv: optionalBinary('iv'),
-      ciphertext: optionalBinary('ciphertext'),
+      ...sealedColumns(dialect, { nullable: true }),
       chatId: varcharColumn('chat_id', 128, { nullable: true }),
       status: varcharColumn('status', 16),
       errcode: intColumn('errcode', { nullable: true }),

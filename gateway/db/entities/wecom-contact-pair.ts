@@ -5,7 +5,7 @@
  */
 import { EntitySchema } from 'typeorm';
 import type { Dialect } from '../dialect';
-import { bigintColumn, binaryColumn, varcharColumn } from './columns';
+import { bigintColumn, sealedColumns, varcharColumn } from './columns';
 
 export interface WecomContactPairRow {
   pairBidx: string;
@@ -31,10 +31,7 @@ export function wecomContactPairEntity(dialect: Dialect): EntitySchema<WecomCont
       pairBidx: { ...varcharColumn('pair_bidx', 64, { primary: true }), primaryKeyConstraintName: 'pk_wecom_contact_pair' },
       corpId: varcharColumn('corp_id', 64),
       externalBidx: varcharColumn('external_bidx', 64),
-      keyId: varcharColumn('key_id', 64),
-      wrappedKey: binaryColumn(dialect, 'wrapped_key'),
-      iv: binaryColumn(dialect, 'iv'),
-      ciphertext: binaryColumn(dialect, 'ciphertext'),
+      ...sealedColumns(dialect),
       agreeStatus: varcharColumn('agree_status', 16, { nullable: true }),
       statusChangedAt: bigintColumn('status_changed_at', { nullable: true }),
       checkedAt: bigintColumn('checked_at', { nullable: true }),
