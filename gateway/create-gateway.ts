@@ -46,6 +46,7 @@ import { loadPolicyFile } from '../policies/load-policy';
 import { preparePolicy, type PreparedPolicy } from '../policies/prepare';
 import { createOutbound } from './outbound/create-outbound';
 import { createPolicyGate } from './outbound/policy-gate';
+import type { MsgIdSource } from './outbound/msgid';
 import { upstreamCorps, upstreamSender } from './outbound/upstream-sender';
 import { auditAdapter } from './outbound/audit-adapter';
 import { deliverOutbound } from './outbound/deliver-outbound';
@@ -94,6 +95,8 @@ export interface GatewayOptions {
    * and checkpoint numbers are primary keys).
    */
   housekeeping?: boolean;
+  /** Gateway msgids (tests force a collision); a per-process source otherwise. */
+  msgIds?: MsgIdSource;
   /** Hooks into the WeCom callback endpoint (consent ledger effects, after-archive observers); merged over the built-in msgaudit_notify wake-up. */
   wecomCallbackHooks?: WecomCallbackHooks;
 }
@@ -250,6 +253,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
     now,
     logger,
+    ...(options.msgIds ? { msgIds: options.msgIds } : {}),
   });
   outbound.policy = createPolicyGate({
     prepared, contacts: outbound.contacts, messages: outbound.messages, subjectIndex, ownerGroup: (appId) => apps.get(appId)?.owners[0], now,

@@ -7,6 +7,8 @@ export interface OutboxInsert {
   kind: string;
   target: string;
   nowMs: number;
+  /** Due at (epoch ms): now, or the end of the claim the appender holds. */
+  nextAttemptAtMs: number;
 }
 
 export interface NonceInsert {

@@ -4,7 +4,7 @@ import { ARCHIVE_RECORD_ENTITY, CALLBACK_NONCE_ENTITY, CHAIN_HEAD_ENTITY, OUTBOX
 import type { ArchiveRecordRow, CallbackNonceRow, ChainHeadRow, OutboxRow, PiiBindingRow } from '../db/entities';
 import { PII_BINDING_ENTITY } from '../db/entities';
 import { isUniqueViolation } from '../db/errors';
-import { chunk } from '../db/chunk';
+import { chunk, rowsPerStatement } from '../db/chunk';
 import { bulkInsert } from '../db/bulk-insert';
 import { ConnectionGate } from '../db/connection-gate';
 import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from './store';
@@ -26,7 +26,12 @@ export class TypeOrmArchiveStore implements ArchiveStore {
   }
 
   transaction<T>(fn: (tx: ArchiveTransaction) => Promise<T>): Promise<T> {
-    return this.gate.run(() => this.dataSource.transaction((manager) => fn(new Tx(manager, this.lockHeads))));
+    return this.gate.run(() => this.dataSource.transaction(async (manager) => {
+      const tx = new Tx(manager, this.lockHeads);
+      const result = await fn(tx);
+      await tx.flushInserts();
+      return result;
+    }));
   }
 
   async ensureChainHeads(shards: number, genesis: (shard: number) => string, nowMs: number): Promise<void> {
@@ -59,9 +64,22 @@ export class TypeOrmArchiveStore implements ArchiveStore {
 }
 
 class Tx implements ArchiveTransaction {
+  /** Effects' inserts not yet written: entity → rows, in the order each entity was first inserted into. */
+  private readonly inserts = new Map<string, Record<string, unknown>[]>();
+
   constructor(private readonly m: EntityManager, private readonly lock: boolean) {}
 
+  /** Write the gathered inserts: one multi-row statement per table (within every driver's parameter limit). */
+  async flushInserts(): Promise<void> {
+    for (const [entity, rows] of this.inserts) {
+      this.inserts.delete(entity);
+      const repo = this.m.getRepository(entity);
+      for (const part of chunk(rows, rowsPerStatement(repo.metadata.columns.length))) await repo.insert(part);
+    }
+  }
+
   async lockChainHead(shard: number): Promise<{ seq: number; hash: string }> {
+    await this.flushInserts();
     const qb = this.m.getRepository<ChainHeadRow>(CHAIN_HEAD_ENTITY).createQueryBuilder('h').where('h.shard = :shard', { shard });
     const head = await (this.lock ? qb.setLock('pessimistic_write') : qb).getOne();
     if (!head) throw new Error(`chain head for shard ${shard} missing (archive writer not initialised)`);
@@ -69,6 +87,7 @@ class Tx implements ArchiveTransaction {
   }
 
   async findByDedupe(dedupeBidxs: string[]): Promise<Map<string, string>> {
+    await this.flushInserts();
     const out = new Map<string, string>();
     for (const part of chunk(dedupeBidxs, 1000)) {
       const rows = await this.m
@@ -83,6 +102,7 @@ class Tx implements ArchiveTransaction {
   }
 
   async findOutbox(recordIds: string[]): Promise<Map<string, { id: string; target: string }[]>> {
+    await this.flushInserts();
     const out = new Map<string, { id: string; target: string }[]>();
     for (const part of chunk(recordIds, 1000)) {
       const rows = await this.m
@@ -97,6 +117,7 @@ class Tx implements ArchiveTransaction {
   }
 
   async findNonces(keys: string[]): Promise<Map<string, string>> {
+    await this.flushInserts();
     const out = new Map<string, string>();
     for (const part of chunk(keys, 1000)) {
       const rows = await this.m
@@ -111,6 +132,7 @@ class Tx implements ArchiveTransaction {
   }
 
   async findCustomers(personBidxs: string[]): Promise<Map<string, string>> {
+    await this.flushInserts();
     const latest = new Map<string, { action: string; customerBidx: string | null; recordedAt: number; occurredAt: number }>();
     for (const part of chunk(personBidxs, 1000)) {
       const rows = await this.m
@@ -130,6 +152,7 @@ class Tx implements ArchiveTransaction {
   }
 
   async insertRecords(rows: StoredRecord[], customers?: ReadonlyMap<string, string>): Promise<void> {
+    await this.flushInserts();
     await bulkInsert(this.m, 'archive_record', RECORD_COLUMNS, rows.map((r) => [
       r.id, r.shard, r.shardSeq, r.recordType, r.accountBidx, r.subjectBidx, (r.subjectBidx && customers?.get(r.subjectBidx)) || null, r.timeBucketBidx, r.dedupeBidx,
       r.keyId, r.wrappedKey, r.iv, r.ciphertext, r.prevHash, r.recordHash,
@@ -137,27 +160,35 @@ class Tx implements ArchiveTransaction {
   }
 
   async insertOutbox(rows: OutboxInsert[]): Promise<void> {
-    await bulkInsert(this.m, 'outbox', OUTBOX_COLUMNS, rows.map((r) => [r.id, r.recordId, r.kind, r.target, 'pending', 0, r.nowMs, null, r.nowMs, r.nowMs, null]));
+    await this.flushInserts();
+    await bulkInsert(this.m, 'outbox', OUTBOX_COLUMNS, rows.map((r) => [r.id, r.recordId, r.kind, r.target, 'pending', 0, r.nextAttemptAtMs, null, r.nowMs, r.nowMs, null]));
   }
 
   async insertNonces(rows: NonceInsert[]): Promise<void> {
+    await this.flushInserts();
     await bulkInsert(this.m, 'callback_nonce', ['nonce_key', 'body_hash', 'expires_at'], rows.map((r) => [r.key, r.bodyHash, r.expiresAtMs]));
   }
 
   async insert(entity: string, values: Record<string, unknown> | Record<string, unknown>[]): Promise<void> {
-    await this.m.getRepository(entity).insert(values);
+    const rows = this.inserts.get(entity) ?? [];
+    if (Array.isArray(values)) for (const v of values) rows.push(v);
+    else rows.push(values);
+    this.inserts.set(entity, rows);
   }
 
   async update(entity: string, where: Record<string, unknown>, set: Record<string, unknown>): Promise<number> {
+    await this.flushInserts();
     const result = await this.m.getRepository(entity).update(where, set);
     return result.affected ?? 0;
   }
 
   async findOne<T>(entity: string, where: Record<string, unknown>): Promise<T | null> {
+    await this.flushInserts();
     return (await this.m.getRepository(entity).findOneBy(where)) as T | null;
   }
 
   async setChainHead(shard: number, seq: number, hash: string, nowMs: number): Promise<void> {
+    await this.flushInserts();
     await this.m.getRepository<ChainHeadRow>(CHAIN_HEAD_ENTITY).update({ shard }, { seq, headHash: hash, updatedAt: nowMs });
   }
 }

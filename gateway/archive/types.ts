@@ -14,8 +14,13 @@ export interface ArchiveEntry {
   dedupeKey: string;
   /** The record's content; serialised, encrypted, never stored in clear. */
   payload: Record<string, unknown>;
-  /** Outbox rows to create in the same transaction (e.g. one forward per subscribed app). */
-  outbox: { kind: 'forward' | 'deliver' | 'notify' | 'media'; target: string }[];
+  /**
+   * Outbox rows to create in the same transaction (e.g. one forward per
+   * subscribed app). `claimMs`: the row is created already claimed for that
+   * long, for an appender that runs it itself right after the commit (inline
+   * delivery); the sweeper takes it only if the claim lapses.
+   */
+  outbox: { kind: 'forward' | 'deliver' | 'notify' | 'media'; target: string; claimMs?: number }[];
   /** Nonce-replay record for the callback this entry came from. */
   nonce?: { key: string; bodyHash: string; expiresAtMs: number };
   /**
@@ -30,6 +35,13 @@ export interface ArchiveEntry {
 
 /** What an entry's effects may do inside the archive transaction: plain, portable row operations by entity name. */
 export interface EffectTransaction {
+  /**
+   * Insert rows. Rows from the effects of a whole batch are gathered and
+   * written table by table (multi-row statements) before the transaction's
+   * next read or update and before it commits, in the order each table was
+   * first inserted into: insert a referenced row before a row referencing it.
+   * A failing insert fails the whole transaction, as it would unbuffered.
+   */
   insert(entity: string, values: Record<string, unknown> | Record<string, unknown>[]): Promise<void>;
   /** Update matching rows; resolves with how many changed (guards such as `status: 'held'` make it a compare-and-set). */
   update(entity: string, where: Record<string, unknown>, set: Record<string, unknown>): Promise<number>;

@@ -257,7 +257,10 @@ export class ArchiveWriter {
       hash = row.recordHash;
       records.push(row);
       const outboxIds = p.entry.outbox.map((o) => ({ id: randomUUID(), target: o.target }));
-      outboxIds.forEach((o, i) => outbox.push({ id: o.id, recordId: row.id, kind: p.entry.outbox[i]!.kind, target: o.target, nowMs: now }));
+      outboxIds.forEach((o, i) => {
+        const spec = p.entry.outbox[i]!;
+        outbox.push({ id: o.id, recordId: row.id, kind: spec.kind, target: o.target, nowMs: now, nextAttemptAtMs: now + (spec.claimMs ?? 0) });
+      });
       if (n && seenBody === undefined) {
         nonces.push({ key: n.key, bodyHash: n.bodyHash, expiresAtMs: n.expiresAtMs });
         seenNonces.set(n.key, n.bodyHash);

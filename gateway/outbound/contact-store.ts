@@ -21,6 +21,15 @@ export interface ContactObservation {
   atMs: number;
 }
 
+/** One account's view of some followers, read once and shared by the checks of one message. */
+export interface FollowerRows {
+  accountId: string;
+  /** openid blind index → the follower's row on this account. */
+  here: ReadonlyMap<string, OaContactRow>;
+  /** Some openid is known on another account and not on this one. */
+  elsewhere: boolean;
+}
+
 export class ContactStore {
   private queue: ContactObservation[] = [];
   private flushing: Promise<void> | null = null;
@@ -87,14 +96,26 @@ export class ContactStore {
     return this.gate.run(() => this.repo.findOneBy({ accountId, openidBidx }));
   }
 
-  /** Whether any of the openids is known on another account and never on this one: it cannot belong here. One query per 1,000 (a mass send lists up to 10,000). */
-  async anyBelongsElsewhere(accountId: string, openidBidxs: readonly string[]): Promise<boolean> {
+  /**
+   * What inbound traffic showed of these followers, in one query per 1,000
+   * (a mass send lists up to 10,000): their rows on this account (the
+   * window view reads them) and whether any is known on another account and
+   * never on this one (then it cannot belong here).
+   */
+  async followers(accountId: string, openidBidxs: readonly string[]): Promise<FollowerRows> {
+    const here = new Map<string, OaContactRow>();
+    let elsewhere = false;
     for (const part of chunk([...new Set(openidBidxs)], 1000)) {
-      const rows = await this.gate.run(() => this.repo.find({ select: { accountId: true, openidBidx: true }, where: { openidBidx: In(part) } }));
-      const here = new Set(rows.filter((r) => r.accountId === accountId).map((r) => r.openidBidx));
-      if (rows.some((r) => !here.has(r.openidBidx))) return true;
+      const rows = await this.gate.run(() => this.repo.findBy({ openidBidx: In(part) }));
+      for (const r of rows) if (r.accountId === accountId) here.set(r.openidBidx, r);
+      if (rows.some((r) => !here.has(r.openidBidx))) elsewhere = true;
     }
-    return false;
+    return { accountId, here, elsewhere };
+  }
+
+  /** Whether any of the openids is known on another account and never on this one. */
+  async anyBelongsElsewhere(accountId: string, openidBidxs: readonly string[]): Promise<boolean> {
+    return (await this.followers(accountId, openidBidxs)).elsewhere;
   }
 
   /** Stop the timer and write what is queued. */

@@ -10,6 +10,7 @@ import type { KeyStore } from '../archive/crypto/key-store';
 import { blindIndex } from '../archive/crypto/blind-index';
 import { ContactStore } from './contact-store';
 import { OutboundMessageStore } from './message-store';
+import { createMsgIdSource, type MsgIdSource } from './msgid';
 import type { OutboundDeps } from './outbound-deps';
 import type { OutboundAudit, PolicyGate, TencentSender } from './ports';
 
@@ -29,6 +30,8 @@ export interface OutboundParts {
   observe?: OutboundDeps['observe'];
   now(): number;
   logger: Logger;
+  /** The msgid source (tests force collisions); a new per-process one otherwise. */
+  msgIds?: MsgIdSource;
 }
 
 /** The outbound commands' dependencies. */
@@ -47,6 +50,7 @@ export function createOutbound(config: GatewayConfig, parts: OutboundParts): Out
     tencent: parts.tencent,
     audit: parts.audit,
     apps: parts.apps,
+    nextMsgId: parts.msgIds ?? createMsgIdSource(),
     subjectIndex: (id) => blindIndex(parts.keyStore.indexKey(), 'subject', id),
     schedule: parts.schedule,
     config: config.outbound,

@@ -17,7 +17,7 @@ export type DeliveryState =
   | { state: 'retrying' }
   | { state: 'skipped' };
 
-/** What the submitting request already holds, so its inline delivery does not read it back from the database. */
+/** What the submitting request already holds, so its inline delivery does not read it back from the database; its deliver row was created claimed by that request (submit-outbound.ts). */
 export interface KnownDelivery {
   msg: OutboundMessageRow;
   submitted: SubmittedPayload;
@@ -25,7 +25,7 @@ export interface KnownDelivery {
 
 /**
  * Deliver the message behind outbox row `outboxId`. With `inlineDeadlineMs`, resolve by then with `retrying` while the attempt goes on.
- * `known` (the submitting request's own row and payload) skips reading them back; the claim still guards against a second deliverer.
+ * `known` (the submitting request's own row and payload, its deliver row created claimed) skips reading them back and claiming.
  */
 export async function deliverOutbound(deps: OutboundDeps, outboxId: string, options: { inlineDeadlineMs?: number; known?: KnownDelivery } = {}): Promise<DeliveryState> {
   const attempt = options.known ? attemptKnown(deps, outboxId, options.known) : attemptDelivery(deps, outboxId);
@@ -59,9 +59,8 @@ async function attemptDelivery(deps: OutboundDeps, outboxId: string): Promise<De
   return sendAndRecord(deps, outboxId, row.attempts, msg, submitted);
 }
 
-// The inline attempt right after submission: the row is new (0 attempts) and its content is in hand.
+// The inline attempt right after submission: the row is new (0 attempts), created claimed by the submitting request, and its content is in hand.
 async function attemptKnown(deps: OutboundDeps, outboxId: string, known: KnownDelivery): Promise<DeliveryState> {
-  if (!(await deps.outbox.claim(outboxId, deps.now(), deps.config.claimMs))) return { state: 'skipped' };
   return sendAndRecord(deps, outboxId, 0, known.msg, known.submitted);
 }
 

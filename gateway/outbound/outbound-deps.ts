@@ -18,6 +18,8 @@ export interface OutboundDeps {
   tencent: TencentSender;
   audit: OutboundAudit;
   apps: Map<string, AppConfig>;
+  /** A new gateway msgid (msgid.ts): never repeated by this process. */
+  nextMsgId(nowMs: number): number;
   /** Blind index of an openid / external_userid, the same as the archive's subject index. */
   subjectIndex(id: string): string;
   /** Ask the queue to run an outbox row (failures are left to the sweeper). */

@@ -11,7 +11,7 @@ import { UNKNOWN_BINDING, UNKNOWN_CONSENT, type BindingView, type ConsentView, t
 import type { ConsentPurpose } from '../../policies/schema';
 import { contextNeeds, type PreparedPolicy } from '../../policies/prepare';
 import { evaluate } from '../../policies/evaluate';
-import type { ContactStore } from './contact-store';
+import type { ContactStore, FollowerRows } from './contact-store';
 import type { OutboundMessageStore } from './message-store';
 import type { PolicyGate } from './ports';
 import { UsageCounts } from './usage-counts';
@@ -45,7 +45,7 @@ export function createPolicyGate(deps: PolicyGateDeps): PolicyGate {
       const [consent, binding, window, appSentToday, appSentThisMinute, sameContent] = await Promise.all([
         needs.consentPurposes.length > 0 && deps.consent ? deps.consent(message, needs.consentPurposes) : Promise.resolve(UNKNOWN_CONSENT),
         needs.binding && deps.binding ? deps.binding(message) : Promise.resolve(UNKNOWN_BINDING),
-        needs.window ? windowView(deps, message) : Promise.resolve(undefined),
+        needs.window ? windowView(deps, message, options.followers) : Promise.resolve(undefined),
         needs.quota ? usage.count(message.appId, needs.quota.kinds, 'day', startOfChinaDay(now), now) : Promise.resolve(0),
         needs.quota ? usage.count(message.appId, needs.quota.kinds, 'minute', now - 60_000, now) : Promise.resolve(0),
         needs.finra && deps.prepared.finra ? deps.messages.distinctRecipients(message.contentHash, now - deps.prepared.finra.windowDays * DAY_MS, excludeId) : Promise.resolve(0),
@@ -66,31 +66,36 @@ export function createPolicyGate(deps: PolicyGateDeps): PolicyGate {
       if (decision.outcome !== 'deny' && !options.atRelease && !options.now) usage.note(message.appId, message.kind);
       return decision;
     },
-    windowClosesAt: (message) => windowEnd(deps, message),
+    windowClosesAt: (message, followers) => windowEnd(deps, message, followers),
   };
 }
 
 /** When the customer-service window of a single-recipient OA message closes (epoch ms), or null when no window applies or none is known. */
-async function windowEnd(deps: PolicyGateDeps, message: OutboundMessage): Promise<number | null> {
+async function windowEnd(deps: PolicyGateDeps, message: OutboundMessage, known?: FollowerRows): Promise<number | null> {
   const table = deps.prepared.window?.table;
   const only = message.recipients.length === 1 ? message.recipients[0] : undefined;
   if (!table || !deps.prepared.window?.kinds.has(message.kind) || only?.type !== 'openid') return null;
-  const row = await deps.contacts.get(message.accountId, deps.subjectIndex(only.id));
+  const row = await follower(deps, message.accountId, deps.subjectIndex(only.id), known);
   const rule = row?.windowTrigger ? table[row.windowTrigger as WindowAction['trigger']] : undefined;
   return row?.windowAt != null && rule ? row.windowAt + rule.validityMs : null;
 }
 
-async function windowView(deps: PolicyGateDeps, message: OutboundMessage): Promise<WindowView> {
+async function windowView(deps: PolicyGateDeps, message: OutboundMessage, known?: FollowerRows): Promise<WindowView> {
   const recipients: Record<string, WindowAction[]> = {};
   for (const r of message.recipients) {
     if (r.type !== 'openid') continue;
-    const row = await deps.contacts.get(message.accountId, deps.subjectIndex(r.id));
+    const row = await follower(deps, message.accountId, deps.subjectIndex(r.id), known);
     // Unfollowed, or never seen opening a window: no open window (Tencent answers 45015 too).
     recipients[r.id] = row && row.subscribed === 1 && row.windowTrigger && row.windowAt !== null
       ? [{ trigger: row.windowTrigger as WindowAction['trigger'], at: row.windowAt, sentSince: row.sentSince }]
       : [];
   }
   return { recipients };
+}
+
+// The caller's rows when it read this account's followers for the message already; the store otherwise.
+async function follower(deps: PolicyGateDeps, accountId: string, openidBidx: string, known?: FollowerRows) {
+  return known?.accountId === accountId ? (known.here.get(openidBidx) ?? null) : deps.contacts.get(accountId, openidBidx);
 }
 
 // Tencent's daily quotas reset at midnight China time (UTC+8).

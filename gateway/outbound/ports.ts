@@ -2,14 +2,21 @@
 import type { Decision } from '../../connectors/canonical/decision';
 import type { OutboundMessage } from '../../connectors/canonical/outbound-message';
 import type { MultipartFile } from '../../connectors/wechat/api/multipart';
+import type { FollowerRows } from './contact-store';
+
+/** `atRelease`: re-evaluation of an approved message (its own recipients are not counted twice); `now`: evaluate as of that instant (dry-runs); `followers`: the recipients' rows the caller already read (one read per message). */
+export interface DecideOptions {
+  atRelease?: boolean;
+  now?: number;
+  followers?: FollowerRows;
+}
 
 /** Builds the policy context for a message (consent, binding, window, usage) and evaluates the live policy. */
 export interface PolicyGate {
   readonly version: string;
-  /** `atRelease`: re-evaluation of an approved message (its own recipients are not counted twice); `now`: evaluate as of that instant (dry-runs). */
-  decide(message: OutboundMessage, options?: { atRelease?: boolean; now?: number }): Promise<Decision>;
+  decide(message: OutboundMessage, options?: DecideOptions): Promise<Decision>;
   /** When the message's customer-service window closes (a held message expires then), or null. */
-  windowClosesAt?(message: OutboundMessage): Promise<number | null>;
+  windowClosesAt?(message: OutboundMessage, followers?: FollowerRows): Promise<number | null>;
 }
 
 /** Tencent's answer to one delivery, classified at the connector edge. */

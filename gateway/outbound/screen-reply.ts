@@ -14,7 +14,6 @@ import { replyToCustomBody, replyXmlFromCustomBody } from '../../connectors/wech
 import { collectTexts, contentHash } from '../../connectors/canonical/outbound-shape';
 import { classifyOaSend } from '../../connectors/wechat/outbound/classify-oa';
 import type { ClassifiedOutbound } from '../../connectors/canonical/classified-outbound';
-import { nextMsgId } from './msgid';
 import type { OutboundDeps } from './outbound-deps';
 import { submitOutbound } from './submit-outbound';
 
@@ -30,7 +29,7 @@ export async function screenPassiveReply(deps: OutboundDeps, input: { app: AppCo
   if (!body) return { action: 'return', xml: reply.xml, decision: null };
   const now = deps.now();
   const message: OutboundMessage = {
-    id: String(nextMsgId(now)), kind: 'oa.reply', product: 'oa', accountId: input.accountId, appId: input.app.id, msgtype: reply.msgType,
+    id: String(deps.nextMsgId(now)), kind: 'oa.reply', product: 'oa', accountId: input.accountId, appId: input.app.id, msgtype: reply.msgType,
     recipients: [{ type: 'openid', id: reply.toUserName }], texts: collectTexts(body, ''), body, contentHash: contentHash(body, ['touser']), submittedAt: now,
   };
   const decision = await deps.policy.decide(message);

@@ -11,8 +11,6 @@ import type { ClassifiedOutbound } from '../../connectors/canonical/classified-o
 import type { Decision } from '../../connectors/canonical/decision';
 import type { OutboundMessage } from '../../connectors/canonical/outbound-message';
 import { OUTBOUND_MESSAGE_ENTITY, OUTBOUND_RECIPIENT_ENTITY, reasonCodesOf, type OutboundMessageRow, type OutboundStatus } from '../db/entities';
-import { chunk } from '../db/chunk';
-import { nextMsgId } from './msgid';
 import type { OutboundDeps } from './outbound-deps';
 import type { SubmittedPayload } from './submitted-payload';
 import { deliverOutbound } from './deliver-outbound';
@@ -35,52 +33,32 @@ const PERSONAL_RECIPIENTS = new Set(['openid', 'external_userid', 'userid']);
 /** Accept, decide, archive and (when allowed) deliver one outbound message. @throws OutboundShapeError 40003 for an openid of another account; the database's error when the archive cannot commit (answered -1). */
 export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Promise<SubmitAnswer> {
   const now = deps.now();
-  const id = nextMsgId(now);
   const { classified } = input;
-  if (classified.product === 'oa') {
-    const openids = classified.recipients.filter((r) => r.type === 'openid').map((r) => deps.subjectIndex(r.id));
-    if (await deps.contacts.anyBelongsElsewhere(input.accountId, openids)) throw new OutboundShapeError(40003, 'openid does not belong to this account');
-  }
+  // One read of the recipients' follower rows serves the account check here and the window rule in the policy.
+  const openids = classified.product === 'oa' ? classified.recipients.filter((r) => r.type === 'openid').map((r) => deps.subjectIndex(r.id)) : [];
+  const followers = openids.length > 0 ? await deps.contacts.followers(input.accountId, openids) : undefined;
+  if (followers?.elsewhere) throw new OutboundShapeError(40003, 'openid does not belong to this account');
   const message: OutboundMessage = {
-    id: String(id), kind: classified.kind, product: classified.product, accountId: input.accountId, appId: input.app.id,
+    id: String(deps.nextMsgId(now)), kind: classified.kind, product: classified.product, accountId: input.accountId, appId: input.app.id,
     msgtype: classified.msgtype, recipients: classified.recipients, texts: classified.texts, body: input.body, contentHash: classified.contentHash, submittedAt: now,
   };
-  const decision = input.decision ?? (await deps.policy.decide(message));
-  const sendBody = decision.body ?? input.body;
+  const decision = input.decision ?? (await deps.policy.decide(message, followers ? { followers } : {}));
   const status: OutboundStatus = decision.outcome === 'deny' ? 'denied' : decision.outcome === 'hold' ? 'held' : 'queued';
-  const single = classified.recipients.length === 1 ? classified.recipients[0] : undefined;
-  const windowSubject = classified.kind === 'oa.custom' && single ? deps.subjectIndex(single.id) : null;
   const ttlMs = decision.approval?.ttlMs ?? deps.config.heldTtlHours * 3_600_000;
   // A held customer-service message cannot outlive its 48-hour window: Tencent would refuse it (45015).
-  const windowCloses = status === 'held' ? await deps.policy.windowClosesAt?.(message) : null;
+  const windowCloses = status === 'held' ? await deps.policy.windowClosesAt?.(message, followers) : null;
   const expiresAt = status === 'held' ? Math.min(now + ttlMs, windowCloses ?? Number.MAX_SAFE_INTEGER) : null;
-  const payload: SubmittedPayload = {
-    message: { ...message, body: sendBody }, requestBody: input.body, tencentPath: classified.tencentPath, decision,
-    ...(classified.secret ? { secret: classified.secret } : {}),
-  };
-  const row: OutboundMessageRow = {
-    id, recordId: '', accountId: input.accountId, appId: input.app.id, kind: classified.kind, msgtype: classified.msgtype, status,
-    outcome: decision.outcome, reasonCodes: [...new Set(decision.reasons.map((r) => r.code))].join(' ').slice(0, 1000), policyVersion: decision.policyVersion,
-    contentHash: classified.contentHash, recipientCount: classified.recipients.length, approvalGroup: decision.approval?.group ?? null,
-    approvalsRequired: decision.approval?.requiredApprovals ?? 0, approvalsCount: 0, windowSubjectBidx: windowSubject, expiresAt,
-    tencentMsgid: null, tencentErrcode: status === 'denied' ? (decision.deny?.errcode ?? null) : null, createdAt: now, updatedAt: now, finishedAt: status === 'denied' ? now : null,
-  };
-  const recipientRows = status === 'denied' ? [] : [...new Set(classified.recipients.filter((r) => PERSONAL_RECIPIENTS.has(r.type)).map((r) => deps.subjectIndex(r.id)))]
-    .map((recipientBidx) => ({ messageId: id, recipientBidx, contentHash: classified.contentHash, createdAt: now }));
+  const submission = { input, message, decision, status, expiresAt, now };
 
-  const appended = await deps.archive.append({
-    recordType: 'outbound.submitted',
-    accountId: input.accountId,
-    subject: single && PERSONAL_RECIPIENTS.has(single.type) ? single.id : null,
-    occurredAtMs: now,
-    dedupeKey: `outbound.submitted|${id}`,
-    payload: payload as unknown as Record<string, unknown>,
-    outbox: status === 'queued' ? [{ kind: 'deliver', target: 'tencent' }] : [],
-    effects: async (tx, recordId) => {
-      await tx.insert(OUTBOUND_MESSAGE_ENTITY, { ...row, recordId });
-      for (const part of chunk(recipientRows, 500)) await tx.insert(OUTBOUND_RECIPIENT_ENTITY, part);
-    },
-  });
+  let archived = await archiveSubmission(deps, submission);
+  // A msgid another replica drew in the same millisecond: the dedupe key says so; this message is not that one, so it takes a new id.
+  for (let attempt = 1; archived.appended.duplicate; attempt++) {
+    if (attempt >= 5) throw new Error('could not draw an unused msgid');
+    deps.logger.warn({ msgid: archived.row.id }, 'outbound msgid already taken; drawing another');
+    archived = await archiveSubmission(deps, { ...submission, message: { ...message, id: String(deps.nextMsgId(deps.now())) } });
+  }
+  const { row, payload, appended } = archived;
+  const id = row.id;
   const cgw = { cgw_msgid: String(id), cgw_status: status, cgw_policy_version: decision.policyVersion };
   deps.observe?.submitted(classified.kind, status);
   deps.logger.info({ msgid: id, app: input.app.id, account: input.accountId, kind: classified.kind, status, reasons: row.reasonCodes, policyVersion: decision.policyVersion.slice(0, 12) }, 'outbound message accepted');
@@ -103,4 +81,54 @@ export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Pr
   if (delivered.state === 'rejected') return { errcode: delivered.errcode, errmsg: delivered.errmsg, ...cgw, cgw_status: 'failed' };
   // Tencent did not answer in time or asked for a retry: the gateway owns the retries now, so the app must not resend.
   return { errcode: 0, errmsg: 'ok', ...cgw, cgw_status: 'queued' };
+}
+
+interface Submission {
+  input: SubmitInput;
+  message: OutboundMessage;
+  decision: Decision;
+  status: OutboundStatus;
+  expiresAt: number | null;
+  now: number;
+}
+
+/**
+ * Archive the submitted record with its message row and recipients in one
+ * transaction. An allowed message's deliver row is created claimed by this
+ * request, which delivers it inline right after; the sweeper takes it only if
+ * that claim lapses (this process died).
+ */
+async function archiveSubmission(deps: OutboundDeps, s: Submission) {
+  const { input, message, decision, status, now } = s;
+  const { classified } = input;
+  const id = Number(message.id);
+  const single = classified.recipients.length === 1 ? classified.recipients[0] : undefined;
+  const payload: SubmittedPayload = {
+    message: { ...message, body: decision.body ?? input.body }, requestBody: input.body, tencentPath: classified.tencentPath, decision,
+    ...(classified.secret ? { secret: classified.secret } : {}),
+  };
+  const row: OutboundMessageRow = {
+    id, recordId: '', accountId: input.accountId, appId: input.app.id, kind: classified.kind, msgtype: classified.msgtype, status,
+    outcome: decision.outcome, reasonCodes: [...new Set(decision.reasons.map((r) => r.code))].join(' ').slice(0, 1000), policyVersion: decision.policyVersion,
+    contentHash: classified.contentHash, recipientCount: classified.recipients.length, approvalGroup: decision.approval?.group ?? null,
+    approvalsRequired: decision.approval?.requiredApprovals ?? 0, approvalsCount: 0,
+    windowSubjectBidx: classified.kind === 'oa.custom' && single ? deps.subjectIndex(single.id) : null, expiresAt: s.expiresAt,
+    tencentMsgid: null, tencentErrcode: status === 'denied' ? (decision.deny?.errcode ?? null) : null, createdAt: now, updatedAt: now, finishedAt: status === 'denied' ? now : null,
+  };
+  const recipientRows = status === 'denied' ? [] : [...new Set(classified.recipients.filter((r) => PERSONAL_RECIPIENTS.has(r.type)).map((r) => deps.subjectIndex(r.id)))]
+    .map((recipientBidx) => ({ messageId: id, recipientBidx, contentHash: classified.contentHash, createdAt: now }));
+  const appended = await deps.archive.append({
+    recordType: 'outbound.submitted',
+    accountId: input.accountId,
+    subject: single && PERSONAL_RECIPIENTS.has(single.type) ? single.id : null,
+    occurredAtMs: now,
+    dedupeKey: `outbound.submitted|${id}`,
+    payload: payload as unknown as Record<string, unknown>,
+    outbox: status === 'queued' ? [{ kind: 'deliver', target: 'tencent', claimMs: deps.config.claimMs }] : [],
+    effects: async (tx, recordId) => {
+      await tx.insert(OUTBOUND_MESSAGE_ENTITY, { ...row, recordId });
+      if (recipientRows.length > 0) await tx.insert(OUTBOUND_RECIPIENT_ENTITY, recipientRows);
+    },
+  });
+  return { row, payload, appended };
 }
