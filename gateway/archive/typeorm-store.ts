@@ -6,6 +6,7 @@ import { PII_BINDING_ENTITY } from '../db/entities';
 import { isUniqueViolation } from '../db/errors';
 import { chunk, rowsPerStatement } from '../db/chunk';
 import { bulkInsert } from '../db/bulk-insert';
+import { insertRows, selectWhereIn, updateWhere } from '../db/statements';
 import { ConnectionGate } from '../db/connection-gate';
 import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from './store';
 import type { StoredRecord } from './types';
@@ -73,6 +74,7 @@ class Tx implements ArchiveTransaction {
   async flushInserts(): Promise<void> {
     for (const [entity, rows] of this.inserts) {
       this.inserts.delete(entity);
+      if (await insertRows(this.m, entity, rows)) continue;
       const repo = this.m.getRepository(entity);
       for (const part of chunk(rows, rowsPerStatement(repo.metadata.columns.length))) await repo.insert(part);
     }
@@ -88,63 +90,33 @@ class Tx implements ArchiveTransaction {
 
   async findByDedupe(dedupeBidxs: string[]): Promise<Map<string, string>> {
     await this.flushInserts();
-    const out = new Map<string, string>();
-    for (const part of chunk(dedupeBidxs, 1000)) {
-      const rows = await this.m
-        .getRepository<ArchiveRecordRow>(ARCHIVE_RECORD_ENTITY)
-        .createQueryBuilder('r')
-        .select(['r.id', 'r.dedupeBidx'])
-        .where('r.dedupeBidx IN (:...part)', { part })
-        .getMany();
-      for (const r of rows) out.set(r.dedupeBidx, r.id);
-    }
-    return out;
+    const rows = await selectWhereIn(this.m, ARCHIVE_RECORD_ENTITY, ['id', 'dedupeBidx'], 'dedupeBidx', dedupeBidxs);
+    return new Map(rows.map((r) => [r.dedupeBidx as string, r.id as string]));
   }
 
   async findOutbox(recordIds: string[]): Promise<Map<string, { id: string; target: string }[]>> {
     await this.flushInserts();
     const out = new Map<string, { id: string; target: string }[]>();
-    for (const part of chunk(recordIds, 1000)) {
-      const rows = await this.m
-        .getRepository<OutboxRow>(OUTBOX_ENTITY)
-        .createQueryBuilder('o')
-        .select(['o.id', 'o.recordId', 'o.target'])
-        .where('o.recordId IN (:...part)', { part })
-        .getMany();
-      for (const r of rows) out.set(r.recordId, [...(out.get(r.recordId) ?? []), { id: r.id, target: r.target }]);
+    for (const r of await selectWhereIn(this.m, OUTBOX_ENTITY, ['id', 'recordId', 'target'], 'recordId', recordIds)) {
+      const recordId = r.recordId as string;
+      out.set(recordId, [...(out.get(recordId) ?? []), { id: r.id as string, target: r.target as string }]);
     }
     return out;
   }
 
   async findNonces(keys: string[]): Promise<Map<string, string>> {
     await this.flushInserts();
-    const out = new Map<string, string>();
-    for (const part of chunk(keys, 1000)) {
-      const rows = await this.m
-        .getRepository<CallbackNonceRow>(CALLBACK_NONCE_ENTITY)
-        .createQueryBuilder('n')
-        .select(['n.nonceKey', 'n.bodyHash'])
-        .where('n.nonceKey IN (:...part)', { part })
-        .getMany();
-      for (const r of rows) out.set(r.nonceKey, r.bodyHash);
-    }
-    return out;
+    const rows = await selectWhereIn(this.m, CALLBACK_NONCE_ENTITY, ['nonceKey', 'bodyHash'], 'nonceKey', keys);
+    return new Map(rows.map((r) => [r.nonceKey as string, r.bodyHash as string]));
   }
 
   async findCustomers(personBidxs: string[]): Promise<Map<string, string>> {
     await this.flushInserts();
     const latest = new Map<string, { action: string; customerBidx: string | null; recordedAt: number; occurredAt: number }>();
-    for (const part of chunk(personBidxs, 1000)) {
-      const rows = await this.m
-        .getRepository<PiiBindingRow>(PII_BINDING_ENTITY)
-        .createQueryBuilder('b')
-        .select(['b.personBidx', 'b.action', 'b.customerBidx', 'b.recordedAt', 'b.occurredAt'])
-        .where('b.personBidx IN (:...part)', { part })
-        .getMany();
-      for (const r of rows) {
-        const prior = latest.get(r.personBidx);
-        if (!prior || prior.occurredAt < r.occurredAt || (prior.occurredAt === r.occurredAt && prior.recordedAt <= r.recordedAt)) latest.set(r.personBidx, r);
-      }
+    const rows = (await selectWhereIn(this.m, PII_BINDING_ENTITY, ['personBidx', 'action', 'customerBidx', 'recordedAt', 'occurredAt'], 'personBidx', personBidxs)) as unknown as PiiBindingRow[];
+    for (const r of rows) {
+      const prior = latest.get(r.personBidx);
+      if (!prior || prior.occurredAt < r.occurredAt || (prior.occurredAt === r.occurredAt && prior.recordedAt <= r.recordedAt)) latest.set(r.personBidx, r);
     }
     const out = new Map<string, string>();
     for (const [person, r] of latest) if (r.action === 'bind' && r.customerBidx) out.set(person, r.customerBidx);
@@ -178,6 +150,7 @@ class Tx implements ArchiveTransaction {
 
   async update(entity: string, where: Record<string, unknown>, set: Record<string, unknown>): Promise<number> {
     await this.flushInserts();
+    if (Object.values(where).every((v) => v !== null && typeof v !== 'object')) return updateWhere(this.m, entity, where, set);
     const result = await this.m.getRepository(entity).update(where, set);
     return result.affected ?? 0;
   }
@@ -189,6 +162,6 @@ class Tx implements ArchiveTransaction {
 
   async setChainHead(shard: number, seq: number, hash: string, nowMs: number): Promise<void> {
     await this.flushInserts();
-    await this.m.getRepository<ChainHeadRow>(CHAIN_HEAD_ENTITY).update({ shard }, { seq, headHash: hash, updatedAt: nowMs });
+    await updateWhere(this.m, CHAIN_HEAD_ENTITY, { shard }, { seq, headHash: hash, updatedAt: nowMs });
   }
 }

@@ -3,10 +3,12 @@
  * identifier quoting and parameter placeholders ($n on PostgreSQL, ? on SQLite,
  * @n on SQL Server), so the SQL stays portable while skipping the query
  * builder, whose per-row bookkeeping cost more than the database did. The SQL
- * text is cached per table, column list and row count.
+ * text is cached per table, column list and row count, and runs as a prepared
+ * statement on PostgreSQL (statements.ts).
  */
 import type { EntityManager } from 'typeorm';
 import { chunk, rowsPerStatement } from './chunk';
+import { runStatement } from './statements';
 
 const sqlCache = new WeakMap<object, Map<string, string>>();
 
@@ -29,6 +31,6 @@ function insertSql(manager: EntityManager, table: string, columns: readonly stri
 /** Insert `rows` (values in `columns` order) into `table`, in statements within every driver's parameter limit. */
 export async function bulkInsert(manager: EntityManager, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
   for (const part of chunk(rows, Math.min(1000, rowsPerStatement(columns.length)))) {
-    await manager.query(insertSql(manager, table, columns, part.length), part.flat());
+    await runStatement(manager, insertSql(manager, table, columns, part.length), part.flat());
   }
 }

@@ -10,6 +10,9 @@ import { OA_CONTACT_ENTITY, type OaContactRow } from '../db/entities';
 import type { ConnectionGate } from '../db/connection-gate';
 import { isUniqueViolation } from '../db/errors';
 import { chunk } from '../db/chunk';
+import { selectWhereIn } from '../db/statements';
+
+const CONTACT_PROPERTIES: (keyof OaContactRow)[] = ['accountId', 'openidBidx', 'subscribed', 'windowTrigger', 'windowAt', 'sentSince', 'updatedAt'];
 
 /** What one inbound event says about its sender. */
 export interface ContactObservation {
@@ -106,7 +109,7 @@ export class ContactStore {
     const here = new Map<string, OaContactRow>();
     let elsewhere = false;
     for (const part of chunk([...new Set(openidBidxs)], 1000)) {
-      const rows = await this.gate.run(() => this.repo.findBy({ openidBidx: In(part) }));
+      const rows = (await this.gate.run(() => selectWhereIn(this.dataSource.manager, OA_CONTACT_ENTITY, CONTACT_PROPERTIES, 'openidBidx', part))) as unknown as OaContactRow[];
       for (const r of rows) if (r.accountId === accountId) here.set(r.openidBidx, r);
       if (rows.some((r) => !here.has(r.openidBidx))) elsewhere = true;
     }

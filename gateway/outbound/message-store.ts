@@ -1,8 +1,9 @@
 /** Reads of outbound_message and its recipients: status, approvals queue, expiry, and the counters policy needs. */
 import { In, LessThanOrEqual, MoreThanOrEqual, type DataSource } from 'typeorm';
-import { APPROVAL_ACTION_ENTITY, OUTBOUND_MESSAGE_ENTITY, OUTBOUND_RECIPIENT_ENTITY } from '../db/entities';
-import type { ApprovalActionRow, OutboundMessageRow, OutboundRecipientRow, OutboundStatus } from '../db/entities';
+import { APPROVAL_ACTION_ENTITY, OUTBOUND_MESSAGE_ENTITY } from '../db/entities';
+import type { ApprovalActionRow, OutboundMessageRow, OutboundStatus } from '../db/entities';
 import type { ConnectionGate } from '../db/connection-gate';
+import { runStatement } from '../db/statements';
 
 export class OutboundMessageStore {
   constructor(private readonly dataSource: DataSource, private readonly gate: ConnectionGate) {}
@@ -51,17 +52,20 @@ export class OutboundMessageStore {
     );
   }
 
-  /** Distinct recipients the same content went (or is held to go) to since `sinceMs`, other than message `excludeId`. */
+  /** Distinct recipients the same content went (or is held to go) to since `sinceMs`, other than message `excludeId`. One prepared statement per message (FINRA 2210 count). */
   async distinctRecipients(contentHash: string, sinceMs: number, excludeId: number): Promise<number> {
-    const row = await this.gate.run(() =>
-      this.dataSource
-        .getRepository<OutboundRecipientRow>(OUTBOUND_RECIPIENT_ENTITY)
-        .createQueryBuilder('r')
-        .select('COUNT(DISTINCT r.recipientBidx)', 'n')
-        .where('r.contentHash = :contentHash AND r.createdAt >= :sinceMs AND r.messageId <> :excludeId', { contentHash, sinceMs, excludeId })
-        .getRawOne<{ n: string | number }>(),
-    );
-    return Number(row?.n ?? 0);
+    const { rows } = await this.gate.run(() => runStatement(this.dataSource.manager, this.distinctSql(), [contentHash, sinceMs, excludeId]));
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private distinctSqlText?: string;
+
+  private distinctSql(): string {
+    if (this.distinctSqlText) return this.distinctSqlText;
+    const { driver } = this.dataSource;
+    const q = (name: string) => driver.escape(name);
+    const p = (i: number) => driver.createParameter(`p${i}`, i);
+    return (this.distinctSqlText = `SELECT COUNT(DISTINCT ${q('recipient_bidx')}) AS ${q('n')} FROM ${q('outbound_recipient')} WHERE ${q('content_hash')} = ${p(0)} AND ${q('created_at')} >= ${p(1)} AND ${q('message_id')} <> ${p(2)}`);
   }
 
   /** Approvals, rejections and comments on a message, oldest first. */

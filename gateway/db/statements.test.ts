@@ -1,0 +1,65 @@
+import { describeEachDatabase } from '../../test/db';
+import { isUniqueViolation } from './errors';
+import { CHAIN_HEAD_ENTITY, OA_CONTACT_ENTITY, type ChainHeadRow, type OaContactRow } from './entities';
+import { insertRows, selectWhereIn, updateWhere } from './statements';
+
+const BIG = 2 ** 40 + 3;
+
+const contact = (i: number, over: Partial<OaContactRow> = {}): OaContactRow => ({
+  accountId: 'oa-1', openidBidx: `bidx-${i}`, subscribed: 1, windowTrigger: 'message', windowAt: BIG + i, sentSince: 0, updatedAt: BIG, ...over,
+});
+
+describeEachDatabase('hot-path statements', (db) => {
+  it('inserts rows in multi-row statements and reads them back by IN, through the bigint transformer', async () => {
+    const m = db.dataSource.manager;
+    expect(await insertRows(m, OA_CONTACT_ENTITY, Array.from({ length: 1203 }, (_, i) => contact(i)))).toBe(true);
+    const rows = await selectWhereIn(m, OA_CONTACT_ENTITY, ['openidBidx', 'windowAt', 'windowTrigger'], 'openidBidx', Array.from({ length: 1203 }, (_, i) => `bidx-${i}`));
+    expect(rows).toHaveLength(1203);
+    const one = rows.find((r) => r.openidBidx === 'bidx-1202');
+    expect(one).toEqual({ openidBidx: 'bidx-1202', windowAt: BIG + 1202, windowTrigger: 'message' });
+    expect(typeof one!.windowAt).toBe('number');
+  });
+
+  it('selects with an extra equality and finds nothing for unknown keys', async () => {
+    const m = db.dataSource.manager;
+    await insertRows(m, OA_CONTACT_ENTITY, [contact(1, { accountId: 'oa-2', openidBidx: 'x-1' }), contact(2, { accountId: 'oa-3', openidBidx: 'x-1' })]);
+    expect(await selectWhereIn(m, OA_CONTACT_ENTITY, ['accountId'], 'openidBidx', ['x-1'], { accountId: 'oa-3' })).toEqual([{ accountId: 'oa-3' }]);
+    expect(await selectWhereIn(m, OA_CONTACT_ENTITY, ['accountId'], 'openidBidx', ['nobody'])).toEqual([]);
+  });
+
+  it('refuses rows of different shapes without writing any', async () => {
+    const m = db.dataSource.manager;
+    const { windowAt: _dropped, ...withoutWindow } = contact(7, { openidBidx: 'shape-2' });
+    expect(await insertRows(m, OA_CONTACT_ENTITY, [contact(6, { openidBidx: 'shape-1' }), withoutWindow as unknown as OaContactRow])).toBe(false);
+    expect(await selectWhereIn(m, OA_CONTACT_ENTITY, ['openidBidx'], 'openidBidx', ['shape-1', 'shape-2'])).toEqual([]);
+  });
+
+  it('updates by equality, with SQL expressions computed from the row, and counts the rows changed', async () => {
+    const m = db.dataSource.manager;
+    await insertRows(m, OA_CONTACT_ENTITY, [contact(1, { openidBidx: 'u-1', sentSince: 4 })]);
+    const where = { accountId: 'oa-1', openidBidx: 'u-1' };
+    expect(await updateWhere(m, OA_CONTACT_ENTITY, where, { sentSince: () => 'sent_since + 1', updatedAt: BIG + 9 })).toBe(1);
+    expect(await updateWhere(m, OA_CONTACT_ENTITY, where, { sentSince: () => 'sent_since + 1', updatedAt: BIG + 10 })).toBe(1);
+    expect(await updateWhere(m, OA_CONTACT_ENTITY, { ...where, openidBidx: 'nobody' }, { updatedAt: 1 })).toBe(0);
+    const row = await db.dataSource.getRepository<OaContactRow>(OA_CONTACT_ENTITY).findOneByOrFail(where);
+    expect(row).toMatchObject({ sentSince: 6, updatedAt: BIG + 10 });
+    await expect(updateWhere(m, OA_CONTACT_ENTITY, { windowAt: null }, { updatedAt: 1 })).rejects.toThrow(/plain value/);
+  });
+
+  it('runs inside a transaction and rolls back with it', async () => {
+    await expect(db.dataSource.transaction(async (m) => {
+      await insertRows(m, OA_CONTACT_ENTITY, [contact(1, { openidBidx: 'tx-1' })]);
+      expect(await selectWhereIn(m, OA_CONTACT_ENTITY, ['openidBidx'], 'openidBidx', ['tx-1'])).toHaveLength(1);
+      throw new Error('roll back');
+    })).rejects.toThrow('roll back');
+    expect(await selectWhereIn(db.dataSource.manager, OA_CONTACT_ENTITY, ['openidBidx'], 'openidBidx', ['tx-1'])).toEqual([]);
+  });
+
+  it('reports a duplicate key as a unique violation, as TypeORM would', async () => {
+    const m = db.dataSource.manager;
+    const head: ChainHeadRow = { shard: 77, seq: 1, headHash: 'a'.repeat(64), updatedAt: 1 };
+    await insertRows(m, CHAIN_HEAD_ENTITY, [head as unknown as Record<string, unknown>]);
+    const err = await insertRows(m, CHAIN_HEAD_ENTITY, [head as unknown as Record<string, unknown>]).then(() => null, (e: unknown) => e);
+    expect(isUniqueViolation(err)).toBe(true);
+  });
+});
