@@ -36,8 +36,8 @@ export interface ArchiveTransaction extends EffectTransaction {
 }
 
 export interface ArchiveStore {
-  /** Run `fn` in one database transaction; commit when it resolves. */
-  transaction<T>(fn: (tx: ArchiveTransaction) => Promise<T>): Promise<T>;
+  /** Run `fn` in one database transaction at time `nowMs` (the effects' `tx.nowMs`); commit when it resolves. */
+  transaction<T>(nowMs: number, fn: (tx: ArchiveTransaction) => Promise<T>): Promise<T>;
   /** Insert genesis chain heads for shards that have none. */
   ensureChainHeads(shards: number, genesis: (shard: number) => string, nowMs: number): Promise<void>;
   /** True when `err` is a unique-constraint violation (a concurrent writer got there first). */

@@ -6,7 +6,7 @@ import { PII_BINDING_ENTITY } from '../db/entities';
 import { isUniqueViolation } from '../db/errors';
 import { chunk, rowsPerStatement } from '../db/chunk';
 import { bulkInsert } from '../db/bulk-insert';
-import { insertRows, selectWhereIn, updateWhere } from '../db/statements';
+import { insertRows, selectWhereIn, updateWhere, updateWhereIn } from '../db/statements';
 import { ConnectionGate } from '../db/connection-gate';
 import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from './store';
 import type { StoredRecord } from './types';
@@ -26,11 +26,11 @@ export class TypeOrmArchiveStore implements ArchiveStore {
     this.maxConcurrentBatches = this.lockHeads ? 8 : 1;
   }
 
-  transaction<T>(fn: (tx: ArchiveTransaction) => Promise<T>): Promise<T> {
+  transaction<T>(nowMs: number, fn: (tx: ArchiveTransaction) => Promise<T>): Promise<T> {
     return this.gate.run(() => this.dataSource.transaction(async (manager) => {
-      const tx = new Tx(manager, this.lockHeads);
+      const tx = new Tx(manager, this.lockHeads, nowMs);
       const result = await fn(tx);
-      await tx.flushInserts();
+      await tx.flushGathered();
       return result;
     }));
   }
@@ -64,14 +64,56 @@ export class TypeOrmArchiveStore implements ArchiveStore {
   }
 }
 
+interface GatheredUpdate {
+  entity: string;
+  key: string;
+  where: Record<string, unknown>;
+  set: Record<string, unknown>;
+  /** The key values, in arrival order (a value may repeat: each occurrence is applied). */
+  keys: unknown[];
+}
+
 class Tx implements ArchiveTransaction {
   /** Effects' inserts not yet written: entity → rows, in the order each entity was first inserted into. */
   private readonly inserts = new Map<string, Record<string, unknown>[]>();
+  /** Effects' gathered updates not yet written, by shape (entity, key, other where values, set). */
+  private readonly updates = new Map<string, GatheredUpdate>();
 
-  constructor(private readonly m: EntityManager, private readonly lock: boolean) {}
+  constructor(private readonly m: EntityManager, private readonly lock: boolean, readonly nowMs: number) {}
+
+  /** Write what the effects gathered: inserts first (an update may target a row inserted in this batch), then updates. */
+  async flushGathered(): Promise<void> {
+    await this.flushInserts();
+    for (const [shape, u] of this.updates) {
+      this.updates.delete(shape);
+      // Rounds of distinct key values: `key IN (a, a)` would apply an increment once.
+      let rest = u.keys;
+      while (rest.length > 0) {
+        const seen = new Set<unknown>();
+        const round: unknown[] = [];
+        const later: unknown[] = [];
+        for (const k of rest) {
+          if (seen.has(k)) later.push(k);
+          else round.push(k);
+          seen.add(k);
+        }
+        await updateWhereIn(this.m, u.entity, u.key, round, u.where, u.set);
+        rest = later;
+      }
+    }
+  }
+
+  updateGathered(entity: string, key: string, where: Record<string, unknown>, set: Record<string, unknown>): void {
+    const { [key]: keyValue, ...rest } = where;
+    if (keyValue === undefined) throw new Error(`updateGathered: where has no ${key}`);
+    const shape = `${entity}|${key}|${signature(rest)}|${signature(set)}`;
+    const gathered = this.updates.get(shape);
+    if (gathered) gathered.keys.push(keyValue);
+    else this.updates.set(shape, { entity, key, where: rest, set, keys: [keyValue] });
+  }
 
   /** Write the gathered inserts: one multi-row statement per table (within every driver's parameter limit). */
-  async flushInserts(): Promise<void> {
+  private async flushInserts(): Promise<void> {
     for (const [entity, rows] of this.inserts) {
       this.inserts.delete(entity);
       if (await insertRows(this.m, entity, rows)) continue;
@@ -81,7 +123,7 @@ class Tx implements ArchiveTransaction {
   }
 
   async lockChainHead(shard: number): Promise<{ seq: number; hash: string }> {
-    await this.flushInserts();
+    await this.flushGathered();
     const qb = this.m.getRepository<ChainHeadRow>(CHAIN_HEAD_ENTITY).createQueryBuilder('h').where('h.shard = :shard', { shard });
     const head = await (this.lock ? qb.setLock('pessimistic_write') : qb).getOne();
     if (!head) throw new Error(`chain head for shard ${shard} missing (archive writer not initialised)`);
@@ -89,13 +131,13 @@ class Tx implements ArchiveTransaction {
   }
 
   async findByDedupe(dedupeBidxs: string[]): Promise<Map<string, string>> {
-    await this.flushInserts();
+    await this.flushGathered();
     const rows = await selectWhereIn(this.m, ARCHIVE_RECORD_ENTITY, ['id', 'dedupeBidx'], 'dedupeBidx', dedupeBidxs);
     return new Map(rows.map((r) => [r.dedupeBidx as string, r.id as string]));
   }
 
   async findOutbox(recordIds: string[]): Promise<Map<string, { id: string; target: string }[]>> {
-    await this.flushInserts();
+    await this.flushGathered();
     const out = new Map<string, { id: string; target: string }[]>();
     for (const r of await selectWhereIn(this.m, OUTBOX_ENTITY, ['id', 'recordId', 'target'], 'recordId', recordIds)) {
       const recordId = r.recordId as string;
@@ -105,13 +147,13 @@ class Tx implements ArchiveTransaction {
   }
 
   async findNonces(keys: string[]): Promise<Map<string, string>> {
-    await this.flushInserts();
+    await this.flushGathered();
     const rows = await selectWhereIn(this.m, CALLBACK_NONCE_ENTITY, ['nonceKey', 'bodyHash'], 'nonceKey', keys);
     return new Map(rows.map((r) => [r.nonceKey as string, r.bodyHash as string]));
   }
 
   async findCustomers(personBidxs: string[]): Promise<Map<string, string>> {
-    await this.flushInserts();
+    await this.flushGathered();
     const latest = new Map<string, { action: string; customerBidx: string | null; recordedAt: number; occurredAt: number }>();
     const rows = (await selectWhereIn(this.m, PII_BINDING_ENTITY, ['personBidx', 'action', 'customerBidx', 'recordedAt', 'occurredAt'], 'personBidx', personBidxs)) as unknown as PiiBindingRow[];
     for (const r of rows) {
@@ -124,7 +166,7 @@ class Tx implements ArchiveTransaction {
   }
 
   async insertRecords(rows: StoredRecord[], customers?: ReadonlyMap<string, string>): Promise<void> {
-    await this.flushInserts();
+    await this.flushGathered();
     await bulkInsert(this.m, 'archive_record', RECORD_COLUMNS, rows.map((r) => [
       r.id, r.shard, r.shardSeq, r.recordType, r.accountBidx, r.subjectBidx, (r.subjectBidx && customers?.get(r.subjectBidx)) || null, r.timeBucketBidx, r.dedupeBidx,
       r.keyId, r.wrappedKey, r.iv, r.ciphertext, r.prevHash, r.recordHash,
@@ -132,12 +174,12 @@ class Tx implements ArchiveTransaction {
   }
 
   async insertOutbox(rows: OutboxInsert[]): Promise<void> {
-    await this.flushInserts();
+    await this.flushGathered();
     await bulkInsert(this.m, 'outbox', OUTBOX_COLUMNS, rows.map((r) => [r.id, r.recordId, r.kind, r.target, 'pending', 0, r.nextAttemptAtMs, null, r.nowMs, r.nowMs, null]));
   }
 
   async insertNonces(rows: NonceInsert[]): Promise<void> {
-    await this.flushInserts();
+    await this.flushGathered();
     await bulkInsert(this.m, 'callback_nonce', ['nonce_key', 'body_hash', 'expires_at'], rows.map((r) => [r.key, r.bodyHash, r.expiresAtMs]));
   }
 
@@ -149,19 +191,24 @@ class Tx implements ArchiveTransaction {
   }
 
   async update(entity: string, where: Record<string, unknown>, set: Record<string, unknown>): Promise<number> {
-    await this.flushInserts();
+    await this.flushGathered();
     if (Object.values(where).every((v) => v !== null && typeof v !== 'object')) return updateWhere(this.m, entity, where, set);
     const result = await this.m.getRepository(entity).update(where, set);
     return result.affected ?? 0;
   }
 
   async findOne<T>(entity: string, where: Record<string, unknown>): Promise<T | null> {
-    await this.flushInserts();
+    await this.flushGathered();
     return (await this.m.getRepository(entity).findOneBy(where)) as T | null;
   }
 
   async setChainHead(shard: number, seq: number, hash: string, nowMs: number): Promise<void> {
-    await this.flushInserts();
+    await this.flushGathered();
     await updateWhere(this.m, CHAIN_HEAD_ENTITY, { shard }, { seq, headHash: hash, updatedAt: nowMs });
   }
+}
+
+// Equal signatures ⇔ equal values; an SQL expression is compared by its text.
+function signature(values: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(values).sort().map((k) => [k, typeof values[k] === 'function' ? `sql:${(values[k] as () => string)()}` : values[k] === undefined ? 'undefined' : values[k]]));
 }

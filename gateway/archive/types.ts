@@ -45,6 +45,20 @@ export interface EffectTransaction {
   insert(entity: string, values: Record<string, unknown> | Record<string, unknown>[]): Promise<void>;
   /** Update matching rows; resolves with how many changed (guards such as `status: 'held'` make it a compare-and-set). */
   update(entity: string, where: Record<string, unknown>, set: Record<string, unknown>): Promise<number>;
+  /**
+   * Update the row whose `key` property equals `where[key]` (and whose other
+   * `where` properties equal theirs), gathered with the same-shaped updates
+   * of the rest of the batch (equal `set`, equal other `where` values) into
+   * one UPDATE … WHERE key IN (…), written before the transaction's next read
+   * or update and before it commits. For updates whose changed-row count the
+   * caller does not need; the same key twice is applied twice. `where` and
+   * `set` values are plain (no operators); a `set` value may be an SQL
+   * expression function as in `update`. Use `nowMs` for timestamps so that
+   * updates of one batch share their values.
+   */
+  updateGathered(entity: string, key: string, where: Record<string, unknown>, set: Record<string, unknown>): void;
+  /** The batch's time (epoch ms): one value for every effect in the transaction. */
+  readonly nowMs: number;
   findOne<T>(entity: string, where: Record<string, unknown>): Promise<T | null>;
 }
 

@@ -205,7 +205,7 @@ export class ArchiveWriter {
     const started = process.hrtime.bigint();
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.opts.store.transaction((tx) => this.writeBatch(tx, batch, shard));
+        const outcome = await this.opts.store.transaction(this.opts.now(), (tx) => this.writeBatch(tx, batch, shard));
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         this.opts.onBatch?.(batch.length, seconds);
         outcome.forEach((result, i) => (result instanceof Error ? batch[i]!.reject(result) : batch[i]!.resolve(result)));
@@ -221,7 +221,7 @@ export class ArchiveWriter {
   }
 
   private async writeBatch(tx: ArchiveTransaction, batch: Pending[], shard: number): Promise<(AppendResult | Error)[]> {
-    const now = this.opts.now();
+    const now = tx.nowMs;
     const head = await tx.lockChainHead(shard);
     const existing = await tx.findByDedupe([...new Set(batch.map((p) => p.record.dedupeBidx))]);
     const nonceKeys = batch.flatMap((p) => (p.entry.nonce ? [p.entry.nonce.key] : []));

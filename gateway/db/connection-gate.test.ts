@@ -10,7 +10,7 @@ describeEachDatabase('ConnectionGate', (db) => {
     const checkpoints = new TypeOrmCheckpointStore(db.dataSource, gate);
     await archive.ensureChainHeads(1, () => '0'.repeat(64), 0);
     const batch = archive
-      .transaction(async (tx) => {
+      .transaction(1, async (tx) => {
         await tx.setChainHead(0, 7, 'f'.repeat(64), 1);
         await new Promise((r) => setTimeout(r, 50));
         throw new Error('batch failed');

@@ -58,8 +58,8 @@ describeEachDatabase('hot-path statements', (db) => {
   it('reports a duplicate key as a unique violation, as TypeORM would', async () => {
     const m = db.dataSource.manager;
     const head: ChainHeadRow = { shard: 77, seq: 1, headHash: 'a'.repeat(64), updatedAt: 1 };
-    await insertRows(m, CHAIN_HEAD_ENTITY, [head as unknown as Record<string, unknown>]);
-    const err = await insertRows(m, CHAIN_HEAD_ENTITY, [head as unknown as Record<string, unknown>]).then(() => null, (e: unknown) => e);
+    await insertRows(m, CHAIN_HEAD_ENTITY, [head]);
+    const err = await insertRows(m, CHAIN_HEAD_ENTITY, [head]).then(() => null, (e: unknown) => e);
     expect(isUniqueViolation(err)).toBe(true);
   });
 });

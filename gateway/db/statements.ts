@@ -167,7 +167,8 @@ export async function selectWhereIn(manager: EntityManager, entity: string, sele
  * column left to its default needs the repository's insert).
  * @returns false, having written nothing, when the rows do not have that shape
  */
-export async function insertRows(manager: EntityManager, entity: string, rows: readonly Row[]): Promise<boolean> {
+export async function insertRows(manager: EntityManager, entity: string, objects: readonly object[]): Promise<boolean> {
+  const rows = objects as readonly Row[];
   if (rows.length === 0) return true;
   const properties = Object.keys(rows[0]!);
   const same = rows.every((r) => {
@@ -179,4 +180,38 @@ export async function insertRows(manager: EntityManager, entity: string, rows: r
   const columns = properties.map((p) => column(metadata, p));
   await bulkInsert(manager, metadata.tableName, columns.map((c) => c.databaseName), rows.map((r) => columns.map((c, i) => toDatabase(c, r[properties[i]!]))));
   return true;
+}
+
+/**
+ * UPDATE `entity` SET `set` WHERE `inProperty` IN (`values`) AND every `where` property equals its value
+ * (the form of many same-shaped compare-and-set updates gathered into one), in statements of at most 1,000 values.
+ * @returns rows changed
+ */
+export async function updateWhereIn(manager: EntityManager, entity: string, inProperty: string, values: readonly unknown[], where: Row, set: Row): Promise<number> {
+  const ds = manager.connection;
+  const whereKeys = Object.keys(where);
+  const setKeys = Object.keys(set).filter((k) => set[k] !== undefined);
+  for (const k of whereKeys) if (where[k] === null || typeof where[k] === 'object') throw new Error(`updateWhereIn: ${entity}.${k} must be a plain value`);
+  const expressions = setKeys.map((k) => (typeof set[k] === 'function' ? (set[k] as SqlExpression)() : null));
+  let affected = 0;
+  for (let start = 0; start < values.length; start += 1000) {
+    const part = values.slice(start, start + 1000);
+    const key = `UI|${entity}|${setKeys.map((k, i) => `${k}${expressions[i] === null ? '' : `=${expressions[i]}`}`).join(',')}|${inProperty}|${part.length}|${whereKeys.join(',')}`;
+    const shape = cached(ds, key, () => {
+      const metadata = ds.getMetadata(entity);
+      const { driver } = ds;
+      const columns: ColumnMetadata[] = [];
+      const placeholder = (c: ColumnMetadata) => {
+        columns.push(c);
+        return driver.createParameter(`p${columns.length - 1}`, columns.length - 1);
+      };
+      const assignments = setKeys.map((k, i) => `${driver.escape(column(metadata, k).databaseName)} = ${expressions[i] ?? placeholder(column(metadata, k))}`);
+      const inColumn = column(metadata, inProperty);
+      const conditions = [`${driver.escape(inColumn.databaseName)} IN (${part.map(() => placeholder(inColumn)).join(', ')})`, ...whereKeys.map((k) => `${driver.escape(column(metadata, k).databaseName)} = ${placeholder(column(metadata, k))}`)];
+      return { sql: `UPDATE ${driver.escape(metadata.tableName)} SET ${assignments.join(', ')} WHERE ${conditions.join(' AND ')}`, columns };
+    });
+    const params = [...setKeys.filter((_, i) => expressions[i] === null).map((k) => set[k]), ...part, ...whereKeys.map((k) => where[k])];
+    affected += (await runStatement(manager, shape.sql, params.map((v, i) => toDatabase(shape.columns[i]!, v)))).affected;
+  }
+  return affected;
 }

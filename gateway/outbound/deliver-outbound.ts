@@ -109,13 +109,16 @@ async function finish(deps: OutboundDeps, msg: OutboundMessageRow, outboxId: str
     payload: { messageId: String(msg.id), status, attempts, ...(outcome.ok ? { response: outcome.response } : { errcode: outcome.errcode, errmsg: outcome.errmsg, delivered: outcome.delivered }) },
     outbox: notify ? [{ kind: 'notify', target: msg.appId }] : [],
     // Group-committed with other records: these effects are compare-and-set updates that change nothing when
-    // the state moved on, and never throw for business reasons, so they can share a transaction.
+    // the state moved on, and never throw for business reasons, so they can share a transaction — and, being
+    // the same for every delivery of the batch but for the row, are written as one UPDATE per table (timestamps:
+    // the batch's time, when the outcome became part of the record).
     effects: async (tx) => {
-      await tx.update(OUTBOUND_MESSAGE_ENTITY, { id: msg.id, status: msg.status }, { status, tencentMsgid, tencentErrcode: errcode, updatedAt: now, finishedAt: now });
-      await tx.update(OUTBOX_ENTITY, { id: outboxId, status: 'pending' }, { status: status === 'delivered' ? 'done' : 'failed', attempts, doneAt: now, updatedAt: now, lastError: status === 'failed' ? `tencent errcode ${errcode}` : null });
+      const at = tx.nowMs;
+      tx.updateGathered(OUTBOUND_MESSAGE_ENTITY, 'id', { id: msg.id, status: msg.status }, { status, tencentMsgid, tencentErrcode: errcode, updatedAt: at, finishedAt: at });
+      tx.updateGathered(OUTBOX_ENTITY, 'id', { id: outboxId, status: 'pending' }, { status: status === 'delivered' ? 'done' : 'failed', attempts, doneAt: at, updatedAt: at, lastError: status === 'failed' ? `tencent errcode ${errcode}` : null });
       if (status === 'delivered' && msg.kind === 'oa.custom' && msg.windowSubjectBidx) {
         // Incremented in SQL, not read-then-written: two deliveries to one follower in concurrent transactions must both count.
-        await tx.update(OA_CONTACT_ENTITY, { accountId: msg.accountId, openidBidx: msg.windowSubjectBidx }, { sentSince: () => 'sent_since + 1', updatedAt: now });
+        tx.updateGathered(OA_CONTACT_ENTITY, 'openidBidx', { accountId: msg.accountId, openidBidx: msg.windowSubjectBidx }, { sentSince: () => 'sent_since + 1', updatedAt: at });
       }
     },
   }).then((r) => r.outboxIds.forEach((o) => deps.schedule(o.id)));
