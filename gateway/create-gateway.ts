@@ -265,7 +265,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     windowsStored: () => outbound.contacts.flush(),
     sendText: async (app, accountId, openid, content) => {
       const body = { touser: openid, msgtype: 'text', text: { content } };
-      await submitOutbound(outbound, { app, accountId, classified: classifyOaSend('message/custom/send', body), body });
+      // The notice is a disclosure whose text compliance configured, not retail communication (no FINRA 2210 count).
+      await submitOutbound(outbound, { app, accountId, classified: classifyOaSend('message/custom/send', body), body, notRetail: true });
     },
   });
   deps.inboundEffects = (event) => consentCapture.inboundEffects(event);

@@ -48,7 +48,7 @@ export function createPolicyGate(deps: PolicyGateDeps): PolicyGate {
         needs.window ? windowView(deps, message, options.followers) : Promise.resolve(undefined),
         needs.quota ? usage.count(message.appId, needs.quota.kinds, 'day', startOfChinaDay(now), now) : Promise.resolve(0),
         needs.quota ? usage.count(message.appId, needs.quota.kinds, 'minute', now - 60_000, now) : Promise.resolve(0),
-        needs.finra && deps.prepared.finra ? deps.messages.distinctRecipients(message.contentHash, now - deps.prepared.finra.windowDays * DAY_MS, excludeId) : Promise.resolve(0),
+        needs.finra && deps.prepared.finra && !options.notRetail ? deps.messages.distinctRecipients(message.contentHash, now - deps.prepared.finra.windowDays * DAY_MS, excludeId) : Promise.resolve(0),
       ]);
       // At release the message itself is already counted in the app's usage: do not charge it twice.
       const own = options.atRelease ? 1 : 0;

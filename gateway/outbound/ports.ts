@@ -9,6 +9,11 @@ export interface DecideOptions {
   atRelease?: boolean;
   now?: number;
   followers?: FollowerRows;
+  /**
+   * A disclosure the gateway itself sends (the consent notice, whose text is configuration compliance owns):
+   * not retail communication, so FINRA 2210's same-content count does not apply. Every other rule does.
+   */
+  notRetail?: boolean;
 }
 
 /** Builds the policy context for a message (consent, binding, window, usage) and evaluates the live policy. */

@@ -23,6 +23,8 @@ export interface SubmitInput {
   body: Record<string, unknown>;
   /** A decision already made (a screened passive reply); the live policy decides otherwise. */
   decision?: Decision;
+  /** The gateway's own disclosure (the consent notice): see DecideOptions.notRetail. */
+  notRetail?: boolean;
 }
 
 /** What the compatible API answers the app: Tencent's JSON, plus the documented `cgw_*` extension fields. */
@@ -42,7 +44,7 @@ export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Pr
     id: String(deps.nextMsgId(now)), kind: classified.kind, product: classified.product, accountId: input.accountId, appId: input.app.id,
     msgtype: classified.msgtype, recipients: classified.recipients, texts: classified.texts, body: input.body, contentHash: classified.contentHash, submittedAt: now,
   };
-  const decision = input.decision ?? (await deps.policy.decide(message, followers ? { followers } : {}));
+  const decision = input.decision ?? (await deps.policy.decide(message, { ...(followers ? { followers } : {}), ...(input.notRetail ? { notRetail: true } : {}) }));
   const status: OutboundStatus = decision.outcome === 'deny' ? 'denied' : decision.outcome === 'hold' ? 'held' : 'queued';
   const ttlMs = decision.approval?.ttlMs ?? deps.config.heldTtlHours * 3_600_000;
   // A held customer-service message cannot outlive its 48-hour window: Tencent would refuse it (45015).

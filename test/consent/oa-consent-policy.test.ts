@@ -51,6 +51,15 @@ for (const kind of DATABASE_KINDS) {
       expect(sent.filter((m) => m.kind === 'oa.custom').length).toBeGreaterThan(0);
     });
 
+    it('delivers the same notice to more followers than FINRA 2210 counts (it is a disclosure, not retail communication)', async () => {
+      const openids: string[] = [];
+      for (let i = 0; i < 27; i++) openids.push(await h.strangerWhoWrote(`你好 ${i}`));
+      await h.gateway.consentCapture.settled();
+      await until('every notice delivered', () => (openids.every((o) => notices(o).length === 1) ? true : undefined), 20_000);
+      const held = await h.gateway.outbound.messages.list({ appId: 'cgw-consent', statuses: ['held'], limit: 100 });
+      expect(held).toHaveLength(0);
+    });
+
     it('denies a template to a follower not bound to a customer (binding.absent, 43101), and sends it once bound', async () => {
       const openid = await h.strangerWhoWrote();
       const denied = await template(openid, 'unbound');
