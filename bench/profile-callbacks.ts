@@ -22,7 +22,7 @@ import { createDataSource, runMigrations } from '../gateway/db/data-source';
   const account = createSimulatedAccount({ callbackUrl: 'http://x/', mode: 'safe' });
   const database = kind === 'sqlite' ? { type: 'sqlite', path: join(dir, 'b.db') } : { type: 'postgres', url: process.argv[3]!, poolSize: 20 };
   const ds = await createDataSource(database as any).initialize(); await runMigrations(ds); await ds.destroy();
-  writeFileSync(join(dir, 'c.yaml'), stringify({ dataDir: dir, server: { port: 0 }, database, keys: { type: 'file', path: join(dir, 'k.json') }, archive: { pkiDir: join(dir, 'pki') }, logging: { level: 'warn' },
+  writeFileSync(join(dir, 'c.yaml'), stringify({ dataDir: dir, server: { port: 0 }, database, keys: { type: 'file', path: join(dir, 'k.json') }, archive: { pkiDir: join(dir, 'pki') }, logging: { level: 'warn' }, consent: { capture: false },
     accounts: [{ id: 'bench-oa', appId: account.appId, appSecret: account.appSecret, originalId: account.originalId, token: account.token, encodingAESKey: account.encodingAESKey, mode: 'safe' }] }));
   const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/cpuprof', '--import', 'tsx', require('node:path').join(__dirname, '../test/faults/gateway-process.ts'), join(dir, 'c.yaml')], { cwd: require('node:path').join(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((r) => createInterface({ input: child.stdout! }).once('line', (l) => r(JSON.parse(l).port)));
