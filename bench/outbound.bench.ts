@@ -22,7 +22,7 @@
  * spent per message and the archive writer's commit figures from /metrics:
  * on a shared machine those say more than latency does.
  *
- *   tsx bench/outbound.bench.ts [--rate 100,1000] [--duration 20] [--outbound-db postgres,sqlite] [--profile DIR] …
+ *   tsx bench/outbound.bench.ts [--rate 100,1000] [--duration 20] [--outbound-db postgres,sqlite] [--outbound-workers N] [--profile DIR] …
  *   (options as in bench/run.ts, which runs this with --only outbound)
  *
  * The policy is the bundled default with two limits raised (see
@@ -61,6 +61,8 @@ export interface OutboundBenchOptions {
   maxInFlight: number;
   /** Take a CPU profile of the gateway process into this directory. */
   profileDir?: string;
+  /** Gateway worker processes (server.workers; default 1). CPU figures then count the primary only. */
+  workers?: number;
   log?: (line: string) => void;
 }
 
@@ -155,7 +157,7 @@ async function benchOne(kind: 'sqlite' | 'postgres', opts: OutboundBenchOptions,
   const configPath = join(dir, 'config.yaml');
   writeFileSync(configPath, stringify({
     dataDir: dir,
-    server: { host: '127.0.0.1', port },
+    server: { host: '127.0.0.1', port, workers: opts.workers ?? 1 },
     database: db.config,
     keys: { type: 'file', path: join(dir, 'keys.json') },
     archive: { pkiDir: join(dir, 'pki') },
@@ -355,6 +357,7 @@ export function outboundOptionsFromArgv(): OutboundBenchOptions {
     senders: Number(arg('senders', '64')),
     saturationSeconds: Number(arg('saturation-seconds', '5')),
     maxInFlight: Number(arg('max-in-flight', '256')),
+    workers: Number(arg('outbound-workers', '1')),
     ...(profile ? { profileDir: profile } : {}),
   };
 }
