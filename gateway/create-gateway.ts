@@ -337,7 +337,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     logger,
     purgeExpiredNonces: async (nowMs) => {
       // Housekeeping that rides on the sweep: held messages past their expiry, tokens long expired.
-      await expireHeld(outbound).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'expiring held messages failed; retried next sweep'));
+      await expireHeld(outbound).catch((err: unknown) => logger.warn({ err }, 'expiring held messages failed; retried next sweep'));
       await appTokens.purgeExpired().catch(() => undefined);
       await consent.pageStates.purge().catch(() => undefined);
       await outbound.messages.count('held').then((n) => metrics.outboundHeld.set(n), () => undefined);

@@ -33,10 +33,14 @@ export interface FollowerRows {
   elsewhere: boolean;
 }
 
+const MAX_QUEUED = 100_000;
+
 export class ContactStore {
   private queue: ContactObservation[] = [];
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private closed = false;
 
   constructor(private readonly dataSource: DataSource, private readonly gate: ConnectionGate, private readonly opts: { flushMs?: number; now: () => number; onError?: (err: unknown) => void }) {}
 
@@ -57,8 +61,34 @@ export class ContactStore {
     while (this.flushing) await this.flushing;
     const batch = this.queue.splice(0);
     if (batch.length === 0) return;
-    this.flushing = this.write(batch).catch((err: unknown) => this.opts.onError?.(err)).finally(() => (this.flushing = null));
+    this.flushing = this.write(batch)
+      .then(() => {
+        this.failures = 0;
+      })
+      .catch((err: unknown) => {
+        this.opts.onError?.(err);
+        this.requeue(batch);
+      })
+      .finally(() => (this.flushing = null));
     await this.flushing;
+  }
+
+  /**
+   * A batch that did not commit (the database away, or replicas racing on the
+   * same new followers past the write's own retries) goes back to the front
+   * of the queue and is retried with backoff: applying an observation twice
+   * changes nothing, dropping one would leave a follower's window closed
+   * (sends wrongly refused with 45015). Beyond MAX_QUEUED the oldest go.
+   */
+  private requeue(batch: ContactObservation[]): void {
+    this.failures += 1;
+    this.queue = [...batch, ...this.queue];
+    if (this.queue.length > MAX_QUEUED) {
+      const dropped = this.queue.splice(0, this.queue.length - MAX_QUEUED).length;
+      this.opts.onError?.(new Error(`${dropped} follower observations dropped after repeated write failures`));
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = this.closed ? null : setTimeout(() => void this.flush(), Math.min(5_000, (this.opts.flushMs ?? 50) * 2 ** this.failures));
   }
 
   private async write(batch: ContactObservation[]): Promise<void> {
@@ -88,7 +118,7 @@ export class ContactStore {
         }));
         return;
       } catch (err) {
-        if (isUniqueViolation(err) && attempt < 3) continue; // another replica inserted the same follower first
+        if (isUniqueViolation(err) && attempt < 5) continue; // another replica inserted the same follower first
         throw err;
       }
     }
@@ -123,7 +153,10 @@ export class ContactStore {
 
   /** Stop the timer and write what is queued. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 }
 

@@ -38,7 +38,7 @@ export interface OutboundParts {
 export function createOutbound(config: GatewayConfig, parts: OutboundParts): OutboundDeps {
   const contacts = new ContactStore(parts.dataSource, parts.gate, {
     now: parts.now,
-    onError: (err) => parts.logger.warn({ err: (err as Error).message }, 'follower window update failed; the window view may lag the archive'),
+    onError: (err) => parts.logger.warn({ err }, 'follower window update failed; retrying'),
   });
   return {
     archive: parts.archive,
