@@ -14,7 +14,7 @@ describe('follower view written by two replicas (postgres)', () => {
     await db?.drop();
   });
 
-  it('keeps every observation when the replicas race on the same new followers', async () => {
+  it('keeps every follower and the latest window of each when the replicas race on the same new followers', async () => {
     const other = await createDataSource(db.config).initialize();
     const errors: unknown[] = [];
     const stores = [db.dataSource, other].map((ds) => new ContactStore(ds, ConnectionGate.for(ds), { now: Date.now, flushMs: 5, onError: (err) => errors.push(err) }));
@@ -27,7 +27,7 @@ describe('follower view written by two replicas (postgres)', () => {
         await Promise.all(stores.map((s) => s.flush()));
       }
       // Whatever failed was put back and is retried: wait for the queues to drain.
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 300; i++) {
         const rows = await db.dataSource.getRepository<OaContactRow>(OA_CONTACT_ENTITY).find();
         if (rows.length === followers.length && rows.every((r) => r.windowAt === 1_041)) break;
         await new Promise((r) => setTimeout(r, 100));

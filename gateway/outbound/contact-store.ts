@@ -97,7 +97,10 @@ export class ContactStore {
         await this.gate.run(() => this.dataSource.transaction(async (m) => {
           const repo = m.getRepository<OaContactRow>(OA_CONTACT_ENTITY);
           const keys = [...new Set(batch.map((o) => o.openidBidx))];
-          const existing = new Map((await repo.findBy({ openidBidx: In(keys) })).map((r) => [`${r.accountId}|${r.openidBidx}`, r]));
+          // Locked (where the database has row locks), in key order: a replica writing the same followers waits and
+          // then reads what this one wrote, so a later window is never overwritten by an earlier one.
+          const locked = this.dataSource.options.type === 'better-sqlite3' ? {} : { lock: { mode: 'pessimistic_write' as const } };
+          const existing = new Map((await repo.find({ where: { openidBidx: In(keys) }, order: { openidBidx: 'ASC', accountId: 'ASC' }, ...locked })).map((r) => [`${r.accountId}|${r.openidBidx}`, r]));
           const touched = new Map<string, OaContactRow>();
           for (const o of batch) {
             const key = `${o.accountId}|${o.openidBidx}`;
@@ -111,7 +114,8 @@ export class ContactStore {
             row.updatedAt = this.opts.now();
             touched.set(key, row);
           }
-          for (const [key, row] of touched) {
+          // In key order: replicas writing overlapping followers then lock rows in the same order and never deadlock.
+          for (const [key, row] of [...touched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
             if (existing.has(key)) await repo.update({ accountId: row.accountId, openidBidx: row.openidBidx }, row);
             else await repo.insert(row);
           }
