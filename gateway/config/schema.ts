@@ -83,7 +83,13 @@ export type AppConfig = z.infer<typeof appSchema>;
 
 const databaseSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('sqlite'), path: z.string().min(1) }),
-  z.strictObject({ type: z.literal('postgres'), url: z.string().startsWith('postgres'), poolSize: z.number().int().min(1).max(200).default(20) }),
+  z.strictObject({
+    type: z.literal('postgres'),
+    url: z.string().startsWith('postgres'),
+    poolSize: z.number().int().min(1).max(200).default(20),
+    /** Hot-path statements as named prepared statements (parsed and planned once per connection). Turn off behind a transaction-pooling PgBouncer older than 1.21. */
+    preparedStatements: z.boolean().default(true),
+  }),
   z.strictObject({
     type: z.literal('mssql'),
     host: z.string().min(1),

@@ -4,6 +4,7 @@
  * always off.
  */
 import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
+import { withoutPreparedStatements } from './statements';
 import { entitiesFor } from './entities';
 import { migrations } from './migrations';
 import { applySqlitePragmas, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-pragmas';
@@ -14,7 +15,7 @@ import { applySqlitePragmas, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-pragmas';
  */
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
-  | { type: 'postgres'; url: string; poolSize?: number }
+  | { type: 'postgres'; url: string; poolSize?: number; preparedStatements?: boolean }
   | {
       type: 'mssql';
       host: string;
@@ -85,7 +86,9 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
 
 /** A DataSource for `config`, not yet initialized (call `initialize()`). */
 export function createDataSource(config: DatabaseConfig): DataSource {
-  return new DataSource(dataSourceOptions(config));
+  const ds = new DataSource(dataSourceOptions(config));
+  if (config.type === 'postgres' && config.preparedStatements === false) withoutPreparedStatements(ds);
+  return ds;
 }
 
 /**

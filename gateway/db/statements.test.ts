@@ -1,4 +1,6 @@
-import { describeEachDatabase } from '../../test/db';
+import type { DataSource } from 'typeorm';
+import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../../test/db';
+import { createDataSource, type DatabaseConfig } from './data-source';
 import { isUniqueViolation } from './errors';
 import { CHAIN_HEAD_ENTITY, OA_CONTACT_ENTITY, type ChainHeadRow, type OaContactRow } from './entities';
 import { insertRows, selectWhereIn, updateWhere } from './statements';
@@ -61,5 +63,34 @@ describeEachDatabase('hot-path statements', (db) => {
     await insertRows(m, CHAIN_HEAD_ENTITY, [head]);
     const err = await insertRows(m, CHAIN_HEAD_ENTITY, [head]).then(() => null, (e: unknown) => e);
     expect(isUniqueViolation(err)).toBe(true);
+  });
+});
+
+describe('prepared statements on PostgreSQL', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase('postgres');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  // pg_prepared_statements lists what this session prepared: read it on the connection that ran the statement.
+  const preparedAfterOneSelect = (ds: DataSource) => ds.transaction(async (m) => {
+    await selectWhereIn(m, OA_CONTACT_ENTITY, ['openidBidx'], 'openidBidx', ['p-1']);
+    return ((await m.query('SELECT name FROM pg_prepared_statements')) as { name: string }[]).map((r) => r.name).filter((n) => n.startsWith('cgw_'));
+  });
+
+  it('prepares hot-path statements once per connection by default', async () => {
+    expect(await preparedAfterOneSelect(db.dataSource)).toHaveLength(1);
+  });
+
+  it('runs them unnamed with database.preparedStatements: false (a transaction-pooling PgBouncer)', async () => {
+    const ds = await createDataSource({ ...(db.config as Extract<DatabaseConfig, { type: 'postgres' }>), preparedStatements: false }).initialize();
+    try {
+      expect(await preparedAfterOneSelect(ds)).toEqual([]);
+    } finally {
+      await ds.destroy();
+    }
   });
 });

@@ -33,6 +33,12 @@ interface Runner {
 
 const names = new Map<string, string>();
 const MAX_PREPARED_PARAMETERS = 64;
+const unprepared = new WeakSet<DataSource>();
+
+/** Run this data source's statements unnamed (`database.preparedStatements: false`, for a transaction-pooling PgBouncer older than 1.21). */
+export function withoutPreparedStatements(ds: DataSource): void {
+  unprepared.add(ds);
+}
 
 // One name per SQL text: pg prepares each name once per connection and refuses a name reused for other text.
 function statementName(sql: string): string {
@@ -49,7 +55,7 @@ export async function runStatement(manager: EntityManager, sql: string, params: 
     const client = inTransaction ? ((await inTransaction.connect()) as PgClient) : ((ds.driver as unknown as { master: PgClient }).master);
     try {
       // Small statements only: each name stays prepared on its connection, and a 500-row insert's text is rarely reused.
-      const result = params.length <= MAX_PREPARED_PARAMETERS
+      const result = params.length <= MAX_PREPARED_PARAMETERS && !unprepared.has(ds)
         ? await client.query({ name: statementName(sql), text: sql, values: params })
         : await (client as unknown as { query(text: string, values: unknown[]): Promise<{ rows: Row[]; rowCount: number | null }> }).query(sql, params);
       return { rows: result.rows, affected: result.rowCount ?? 0 };
