@@ -54,7 +54,7 @@ export const msgauditConfigSchema = z
     /** Retry spacing after a retryable failure: doubles from base to max. */
     backoffBaseMs: z.number().int().min(10).default(1000),
     backoffMaxMs: z.number().int().min(100).default(60_000),
-    /** Records whose keys are RSA-unwrapped between two turns of the event loop (250–500 µs each), or sent to an unwrap worker in one message. */
+    /** Records whose keys are RSA-unwrapped (250–500 µs each), or that are decrypted and parsed (~40 µs each), between two turns of the event loop; records sent to an unwrap worker in one message. */
     decryptChunk: z.number().int().min(1).max(1000).default(50),
     /**
      * Worker threads that RSA-unwrap record keys (shared by every pulled corp). Absent: one per core

@@ -6,18 +6,21 @@
  *
  * RSA unwrapping (250–500 µs of CPU per record) runs `chunkSize` records at
  * a time: on the UnwrapPool's worker threads when the gateway has one (every
- * chunk of the batch is handed out at once and the workers run in parallel),
- * otherwise on this thread with a turn of the event loop between chunks. In
- * both cases DecryptData (on koffi's worker thread) and parsing run for one
- * chunk while later chunks are unwrapped, and outcomes are assembled in seq
- * order. Either path gives a record the same outcome: the pool hands back the
+ * chunk of the batch is handed out at once and the workers run in parallel,
+ * ahead of this thread), otherwise on this thread. DecryptData (synchronous,
+ * a few µs: see finance-sdk.ts) and parsing then run here, chunk by chunk in
+ * seq order. The event loop turns after every chunk of RSA unwraps and after
+ * every chunk of DecryptData + parse, and within one of those as soon as it
+ * has run for DECRYPT_TURN_MS (a slow SDK or a multi-megabyte message), so
+ * HTTP, timers and other corps are never held up for a whole batch. Either
+ * unwrap path gives a record the same outcome: the pool hands back the
  * keyring's own error classes.
  *
  * DecryptData is a local, deterministic computation, so its "retryable"
- * returns (10001-10003, a timeout) are retried a few times and then the
- * record is archived raw: retrying the whole batch forever would block every
- * later record until Tencent's retention horizon passed. Only a handle that
- * is gone (shutdown) or out of memory aborts the batch.
+ * returns (10001-10003) are retried a few times and then the record is
+ * archived raw: retrying the whole batch forever would block every later
+ * record until Tencent's retention horizon passed. Only a handle that is gone
+ * (shutdown) or out of memory aborts the batch.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MsgauditEvent } from '../../connectors/canonical/msgaudit-event';
@@ -56,7 +59,7 @@ export interface DecryptBatchDeps {
   /** Worker threads holding the same keys under `corpId`; when given, keys are unwrapped there. */
   unwrapPool?: Pick<UnwrapPool, 'unwrap'>;
   sdk: Pick<FinanceSdk, 'decryptData'>;
-  /** Records unwrapped per event-loop turn, or per message to a pool worker. */
+  /** Records unwrapped, or decrypted and parsed, per event-loop turn; records per message to a pool worker. */
   chunkSize: number;
   /** DecryptData attempts on a retryable return before the record is archived raw (default 3). */
   decryptAttempts?: number;
@@ -78,18 +81,34 @@ export async function decryptBatch(items: readonly ChatDataItem[], deps: Decrypt
   const pooled = unwrapPool ? chunks.map((chunk) => unwrapInPool(chunk, unwrapPool, deps.corpId)) : undefined;
   pooled?.forEach((chunk) => chunk.catch(() => undefined)); // a failure is rethrown where the chunk is awaited
   const outcomes: RecordOutcome[] = [];
-  let previous: Promise<RecordOutcome[]> | undefined;
   for (const [i, chunk] of chunks.entries()) {
-    const unwrapped = pooled ? await pooled[i]! : chunk.map((item) => unwrap(item, deps));
-    const current = Promise.all(unwrapped.map((step) => (step.kind === 'key' ? decryptAndParse(step.record, step.encryptKey, deps) : Promise.resolve(step))));
-    // Awaited below or after the loop; without a handler now, an early rejection would count as unhandled.
-    current.catch(() => undefined);
-    if (previous) outcomes.push(...(await previous));
-    previous = current;
-    if (!pooled) await nextTurn();
+    let unwrapped: Unwrapped[];
+    if (pooled) {
+      unwrapped = await pooled[i]!;
+    } else {
+      unwrapped = chunk.map((item) => unwrap(item, deps));
+      await nextTurn();
+    }
+    await decryptChunk(unwrapped, deps, outcomes);
   }
-  if (previous) outcomes.push(...(await previous));
   return outcomes;
+}
+
+/** Most time DecryptData + parse may hold the event loop in one run, ms (they usually take ~40 µs a record). */
+export const DECRYPT_TURN_MS = 5;
+
+/** DecryptData + parse for one chunk, appended to `outcomes` in order, then a turn of the event loop (sooner after DECRYPT_TURN_MS). */
+async function decryptChunk(unwrapped: readonly Unwrapped[], deps: DecryptBatchDeps, outcomes: RecordOutcome[]): Promise<void> {
+  let runStarted = performance.now();
+  for (const step of unwrapped) {
+    // Awaiting an async function that never awaited costs a microtask, not a turn: only nextTurn lets I/O in.
+    outcomes.push(step.kind === 'key' ? await decryptAndParse(step.record, step.encryptKey, deps) : step);
+    if (performance.now() - runStarted >= DECRYPT_TURN_MS) {
+      await nextTurn();
+      runStarted = performance.now();
+    }
+  }
+  await nextTurn();
 }
 
 type Unwrapped = { kind: 'key'; record: RawChatRecord; encryptKey: string } | RawOutcome;
@@ -131,11 +150,12 @@ async function decryptAndParse(record: RawChatRecord, encryptKey: string, deps: 
   }
 }
 
+/** DecryptData, then again after a pause on a retryable return (rare): only a retry awaits anything. */
 async function decryptWithRetry(record: RawChatRecord, encryptKey: string, deps: DecryptBatchDeps): Promise<string> {
   const attempts = Math.max(1, deps.decryptAttempts ?? 3);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.sdk.decryptData(encryptKey, record.encrypt_chat_msg);
+      return deps.sdk.decryptData(encryptKey, record.encrypt_chat_msg);
     } catch (err) {
       if (abortsBatch(err) || !(err instanceof FinanceSdkError) || !err.retryable || attempt >= attempts) throw err;
       await new Promise((resolve) => setTimeout(resolve, deps.decryptRetryDelayMs ?? 20));

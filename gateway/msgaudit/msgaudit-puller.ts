@@ -11,8 +11,11 @@
  * resumes after a restart.
  *
  * Read-ahead: while a full batch (a backlog) commits, the next ones (up to
- * READ_AHEAD_BATCHES) are already fetched and decrypted (fetchBatch writes
+ * READ_AHEAD_BATCHES) are already fetched and decrypted (fetching writes
  * nothing), so the RSA workers and DecryptData never wait for the database.
+ * The next batch is asked for as soon as the envelope of a full one is read,
+ * before that one is decrypted, so its records join the unwrap pool's queue
+ * behind the current ones and the workers never wait for GetChatData either.
  * Each is committed only after the batch before it committed and only if the
  * cursor is where it was fetched from; on any failure they are dropped and
  * the same seq is pulled again, so batches still commit whole and in seq order.
@@ -30,7 +33,7 @@ import type { MsgauditCursorRow } from '../db/entities';
 import type { MsgauditCursorStore } from './cursor-store';
 import { pullFailure, type PullFailure } from './failures';
 import type { MsgauditMetrics } from './metrics';
-import { commitBatch, fetchBatch, readCursor, type FetchedBatch, type PullBatchDeps, type PullResult } from './pull-batch';
+import { commitBatch, decryptReadBatch, readBatch, readCursor, type FetchedBatch, type PullBatchDeps, type PullResult, type ReadBatch } from './pull-batch';
 import type { UnwrapPool } from './unwrap-pool';
 
 /** A skip of this many seqs in one place is logged as a warning (smaller ones at info). */
@@ -72,11 +75,11 @@ export interface PullerDeps {
   hooks?: MsgauditEventHooks;
 }
 
-/** A batch fetched ahead: from which seq, the fetch, and its result once in. */
+/** A batch fetched ahead: from which seq, its envelope once read, and the fetch (decrypted). */
 interface ReadAhead {
   fromSeq: string;
+  read?: ReadBatch;
   batch: Promise<FetchedBatch>;
-  fetched?: FetchedBatch;
 }
 
 /** Where a puller is: waiting for the lease, holding it, stopped on an error, or closed. */
@@ -199,29 +202,32 @@ export class MsgauditPuller {
     let fetched: FetchedBatch;
     if (this.ahead[0]?.fromSeq === cursor.lastSeq) {
       const next = this.ahead.shift()!;
-      // The queue has room again: the last batch read ahead, if already in, may call for the one after it.
+      // The queue has room again: the last batch read ahead, if its envelope is in, may call for the one after it.
       const last = this.ahead.at(-1);
-      if (last?.fetched) this.readAfter(deps, last.fetched);
+      if (last?.read) this.readAfter(deps, last.read);
       fetched = await next.batch;
     } else {
       await this.dropAhead();
-      fetched = await fetchBatch(deps, cursor.lastSeq);
+      const read = await readBatch(deps, cursor.lastSeq);
+      if (this.ahead.length === 0) this.readAfter(deps, read);
+      fetched = await decryptReadBatch(deps, read);
     }
-    if (this.ahead.length === 0) this.readAfter(deps, fetched);
     const result = await commitBatch(deps, cursor, fetched);
     this.committed = result.cursorAfter;
     return result;
   }
 
-  /** Fetch the batch after `fetched` ahead of time when `fetched` was full (a backlog) and the queue has room; it chains on when it arrives. */
-  private readAfter(deps: PullBatchDeps, fetched: FetchedBatch): void {
-    if (this.closing || fetched.items.length < fetched.limit || this.ahead.length >= READ_AHEAD_BATCHES) return;
-    const fromSeq = fetched.items[fetched.items.length - 1]!.seq;
-    const entry: ReadAhead = { fromSeq, batch: fetchBatch(deps, fromSeq) };
+  /** Fetch the batch after `read` ahead of time when `read` was full (a backlog) and the queue has room; it chains on once its envelope is read. */
+  private readAfter(deps: PullBatchDeps, read: ReadBatch): void {
+    if (this.closing || read.items.length < read.limit || this.ahead.length >= READ_AHEAD_BATCHES) return;
+    const fromSeq = read.items[read.items.length - 1]!.seq;
+    const envelope = readBatch(deps, fromSeq);
+    const entry: ReadAhead = { fromSeq, batch: envelope.then((next) => decryptReadBatch(deps, next)) };
     this.ahead.push(entry);
     // A failure is the pull's that awaits this batch; until then it is only held.
-    entry.batch.then((next) => {
-      entry.fetched = next;
+    entry.batch.catch(() => undefined);
+    envelope.then((next) => {
+      entry.read = next;
       if (this.ahead.at(-1) === entry) this.readAfter(deps, next);
     }, () => undefined);
   }

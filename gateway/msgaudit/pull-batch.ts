@@ -68,8 +68,8 @@ export interface PullResult {
   cursorAfter?: MsgauditCursorRow;
 }
 
-/** A batch read from the SDK and decrypted, not yet archived: nothing of it is in the database. */
-export interface FetchedBatch {
+/** A batch read from the SDK, its envelope parsed, not yet decrypted. */
+export interface ReadBatch {
   /** The seq it was fetched after. */
   fromSeq: string;
   /** When GetChatData was called. */
@@ -77,6 +77,10 @@ export interface FetchedBatch {
   /** The limit it was fetched with (fewer records than this: drained). */
   limit: number;
   items: ChatDataItem[];
+}
+
+/** A batch read from the SDK and decrypted, not yet archived: nothing of it is in the database. */
+export interface FetchedBatch extends ReadBatch {
   /** One per item, in order. */
   outcomes: RecordOutcome[];
 }
@@ -99,20 +103,38 @@ export async function readCursor(deps: Pick<PullBatchDeps, 'corp' | 'cursors'>):
 
 /**
  * GetChatData after `afterSeq`, the envelope parsed, every record decrypted
- * and parsed (or classified raw). Writes nothing, so it may run ahead of the
- * commit of the batch before it.
+ * and parsed (or classified raw): readBatch, then decryptReadBatch. Writes
+ * nothing, so it may run ahead of the commit of the batch before it.
  * @throws FinanceSdkError (GetChatData; DecryptData not-ready / out-of-memory), MsgauditApiError, MsgauditParseError (envelope), UnwrapPoolError
  */
-export async function fetchBatch(deps: Omit<PullBatchDeps, 'archive' | 'cursors' | 'lease'>, afterSeq: string): Promise<FetchedBatch> {
-  const { corp } = deps;
+export async function fetchBatch(deps: FetchDeps, afterSeq: string): Promise<FetchedBatch> {
+  return decryptReadBatch(deps, await readBatch(deps, afterSeq));
+}
+
+/** What fetching needs: no database. */
+export type FetchDeps = Omit<PullBatchDeps, 'archive' | 'cursors' | 'lease'>;
+
+/**
+ * GetChatData after `afterSeq` and the envelope parsed: the batch's records,
+ * whose last seq is where the next batch starts (the puller asks for it
+ * before this one is decrypted, so GetChatData never leaves the RSA workers idle).
+ * @throws FinanceSdkError (GetChatData), MsgauditApiError, MsgauditParseError (envelope)
+ */
+export async function readBatch(deps: FetchDeps, afterSeq: string): Promise<ReadBatch> {
   const pulledAt = deps.now();
   const limit = deps.limit;
   const text = await deps.sdk.getChatData(BigInt(afterSeq), limit, deps.callOptions);
   const items = parseChatDataEnvelope(text, { afterSeq }).chatdata;
-  const outcomes = items.length === 0 ? [] : await decryptBatch(items, {
+  return { fromSeq: afterSeq, pulledAt, limit, items };
+}
+
+/** Every record of a read batch decrypted and parsed (or classified raw). @throws FinanceSdkError (DecryptData not-ready / out-of-memory), UnwrapPoolError */
+export async function decryptReadBatch(deps: FetchDeps, read: ReadBatch): Promise<FetchedBatch> {
+  const { corp } = deps;
+  const outcomes = read.items.length === 0 ? [] : await decryptBatch(read.items, {
     corpId: corp.corpId, keyring: deps.keyring, sdk: deps.sdk, chunkSize: deps.decryptChunk, ...(deps.unwrapPool ? { unwrapPool: deps.unwrapPool } : {}),
   });
-  return { fromSeq: afterSeq, pulledAt, limit, items, outcomes };
+  return { ...read, outcomes };
 }
 
 /**

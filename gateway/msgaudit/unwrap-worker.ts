@@ -4,12 +4,14 @@
  * in-thread path), then answers chunks of unwrap requests. A failed record is
  * answered with its error's name, code, publickey_ver and message, which the
  * pool turns back into the same error class, so a record fails with the same
- * code and text whichever thread unwrapped it. This module is also the
- * worker's entry point; it imports nothing beyond the keyring.
+ * code and text whichever thread unwrapped it. The worker runs niced
+ * (thread-priority.ts). This module is also the worker's entry point; it
+ * imports nothing beyond the keyring and that.
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { MsgauditKeyError } from '../../connectors/wecom/msgaudit/keys/errors';
 import { MsgauditKeyring, type MsgauditPrivateKeys } from '../../connectors/wecom/msgaudit/keys/keyring';
+import { lowerThreadPriority, UNWRAP_WORKER_NICE } from './thread-priority';
 
 /** What a worker starts with. */
 export interface UnwrapWorkerInit {
@@ -63,5 +65,6 @@ function toWire(err: unknown): WorkerUnwrapError {
 
 // Only as the worker's entry: a test worker that wraps serveUnwraps imports this module too.
 if (!isMainThread && (workerData as UnwrapWorkerInit | undefined)?.cgwUnwrapWorker && (workerData as { entry?: string }).entry === __filename) {
+  lowerThreadPriority(UNWRAP_WORKER_NICE);
   serveUnwraps(parentPort!, workerData as UnwrapWorkerInit);
 }

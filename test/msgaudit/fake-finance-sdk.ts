@@ -39,7 +39,7 @@ export function fakeFinanceSdk(records: FakeRecord[] = []): FakeFinanceSdk {
       const chatdata = after.map((r) => ({ seq: r.seq, msgid: r.msgid, publickey_ver: 1, encrypt_random_key: 'cmFuZG9ta2V5', encrypt_chat_msg: fakeChatMsg(r.plaintext) }));
       return JSON.stringify({ errcode: 0, errmsg: 'ok', chatdata });
     },
-    async decryptData(encryptKey, encryptMsg) {
+    decryptData(encryptKey, encryptMsg) {
       if (encryptKey !== KEY) throw new Error('fake DecryptData: wrong key');
       return Buffer.from(encryptMsg, 'base64').toString('utf8');
     },

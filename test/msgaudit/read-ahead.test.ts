@@ -1,6 +1,7 @@
 /**
  * The puller's read-ahead: while a full batch commits, the next one is
- * fetched and decrypted, but it is committed only after the batch before it,
+ * fetched (asked for as soon as the envelope before it is read) and
+ * decrypted, but it is committed only after the batch before it,
  * from the seq that batch left the cursor at. When a commit fails, the batch
  * read ahead is dropped: nothing after the failure is committed, and the same
  * seqs are pulled again (no gap, no duplicate). A batch read ahead commits
@@ -17,6 +18,7 @@ import type { ArchiveWriter } from '../../gateway/archive/writer';
 import type { Gateway } from '../../gateway/create-gateway';
 import type { MsgauditCursorStore } from '../../gateway/msgaudit/cursor-store';
 import { MsgauditPuller } from '../../gateway/msgaudit/msgaudit-puller';
+import type { UnwrapPool } from '../../gateway/msgaudit/unwrap-pool';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../db';
 import { until } from '../until';
 import { fakeFinanceSdk, fakeKeyring, fakeTexts, type FakeFinanceSdk } from './fake-finance-sdk';
@@ -45,9 +47,9 @@ for (const kind of DATABASE_KINDS) {
       gateway = standin.track(await startGateway(msgauditConfig({ database: db.config, dataDir, sdkPath: standin.libraryPath, corpId: newCorpId() })));
     });
 
-    function pullerFor(corpId: string, sdk: FakeFinanceSdk, archive: Pick<ArchiveWriter, 'appendAll'>, batchLimit: number, cursors: MsgauditCursorStore = gateway.msgaudit.cursors): MsgauditPuller {
+    function pullerFor(corpId: string, sdk: FakeFinanceSdk, archive: Pick<ArchiveWriter, 'appendAll'>, batchLimit: number, cursors: MsgauditCursorStore = gateway.msgaudit.cursors, unwrapPool?: Pick<UnwrapPool, 'unwrap'>): MsgauditPuller {
       return new MsgauditPuller({
-        corp: { accountId: CORP, corpId }, sdk: async () => sdk, keyring: fakeKeyring, archive,
+        corp: { accountId: CORP, corpId }, sdk: async () => sdk, keyring: fakeKeyring, archive, ...(unwrapPool ? { unwrapPool } : {}),
         cursors, leases: gateway.msgaudit.leases,
         policy: { batchLimit, pullIntervalMs: 60_000, leaseTtlMs: 10_000, backoffBaseMs: 20, backoffMaxMs: 50, decryptChunk: 4, callOptions: {} },
         logger: pino({ level: 'silent' }), now: Date.now,
@@ -74,6 +76,30 @@ for (const kind of DATABASE_KINDS) {
         expect(reads).toBe(2); // opening the row, and the first pull
         expect((await archived(gateway, corpId)).map((r) => r.event!.msgid)).toEqual(sdk.records.map((r) => r.msgid));
       } finally {
+        await puller.stop();
+      }
+    });
+
+    it('asks for the next batches as soon as the envelope of a full one is read, before its keys are unwrapped', async () => {
+      const corpId = newCorpId();
+      const sdk = fakeFinanceSdk(fakeTexts(25));
+      // An unwrap pool double that answers nothing until released: no batch can be decrypted meanwhile.
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const encryptKey = fakeKeyring.unwrapRandomKey(1, '');
+      const unwrapPool = { unwrap: async (_corp: string, requests: readonly unknown[]) => released.then(() => requests.map(() => ({ encryptKey }))) };
+      const puller = pullerFor(corpId, sdk, gateway.msgaudit.archive, 10, gateway.msgaudit.cursors, unwrapPool);
+      puller.start();
+      try {
+        // The batch at 0 and the two read ahead (READ_AHEAD_BATCHES) were all asked for with no key unwrapped yet.
+        await until('three GetChatData calls', () => (sdk.calls.length >= 3 ? true : undefined));
+        expect(sdk.calls).toEqual([{ seq: '0', limit: 10 }, { seq: '10', limit: 10 }, { seq: '20', limit: 10 }]);
+        expect((await cursorOf(gateway, corpId))!.lastSeq).toBe('0');
+        release();
+        await cursorAt(gateway, corpId, '25');
+        expect((await archived(gateway, corpId)).map((r) => r.event!.msgid)).toEqual(sdk.records.map((r) => r.msgid));
+      } finally {
+        release();
         await puller.stop();
       }
     });

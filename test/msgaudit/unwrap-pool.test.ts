@@ -8,7 +8,7 @@
  * gateway's close ends the pool's threads. Crashes come from a test worker
  * (crashing-unwrap-worker.ts) that dies while a marker file exists.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -22,6 +22,7 @@ import type { StandinChatRecord } from '../../connectors/wecom/msgaudit/standin/
 import type { Gateway } from '../../gateway/create-gateway';
 import { decryptBatch } from '../../gateway/msgaudit/decrypt-batch';
 import { MsgauditPuller } from '../../gateway/msgaudit/msgaudit-puller';
+import { UNWRAP_WORKER_NICE } from '../../gateway/msgaudit/thread-priority';
 import { UnwrapPool, UnwrapPoolError, type UnwrapPoolOptions } from '../../gateway/msgaudit/unwrap-pool';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../db';
 import { until } from '../until';
@@ -170,7 +171,34 @@ describe('UnwrapPool', () => {
     expect(closing.liveWorkers).toBe(0);
     await expect(closing.unwrap(corpId, [{ publickeyVer: 1, encryptRandomKey: 'AAAA' }])).rejects.toBeInstanceOf(UnwrapPoolError);
   });
+
+  (process.platform === 'linux' ? it : it.skip)('runs its workers niced below the event loop, which keeps its priority (Linux)', async () => {
+    const corpId = newCorpId();
+    const before = niceOfThreads();
+    const niced = pool(corpId);
+    // Every worker booted (and lowered its priority) once it has answered a chunk.
+    await Promise.all([1, 2, 3, 4].map((seq) => niced.unwrap(corpId, [{ publickeyVer: 1, encryptRandomKey: sealed(seq, textMessage(seq)).encrypt_random_key }])));
+    const after = niceOfThreads();
+    const added = after.filter((thread) => !before.some((b) => b.tid === thread.tid));
+    // Counted by nice value: jest may start worker threads of its own meanwhile (at the process's priority).
+    expect(added.filter((thread) => thread.name === 'WorkerThread' && thread.nice === UNWRAP_WORKER_NICE)).toHaveLength(niced.size);
+    expect(after.find((thread) => thread.tid === process.pid)?.nice).toBe(before.find((thread) => thread.tid === process.pid)?.nice);
+    expect(UNWRAP_WORKER_NICE).toBeGreaterThan(0);
+  });
 });
+
+/** This process's threads: kernel id, name and nice value (/proc/self/task/<tid>/stat, field 19). */
+function niceOfThreads(): { tid: number; name: string; nice: number }[] {
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      return [{ tid: Number(tid), name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), nice: Number(fields[16]) }];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
 
 for (const kind of DATABASE_KINDS) {
   describe(`UnwrapPool in the gateway [${kind}]`, () => {

@@ -25,9 +25,9 @@ describe('blocking SDK calls and the event loop', () => {
   });
 
   it('rejects a call past its deadline as retryable and frees its slice once the native call returns', async () => {
-    standin.control.setMode('DecryptData', 'slow', { arg: 300, count: 1 });
-    const sdk = await readySdk(standin, { localDeadlineMs: 50 });
-    await expect(sdk.decryptData(KEY, encryptForStandin(KEY, '{}'))).rejects.toMatchObject({ kind: 'timeout', operation: 'DecryptData', retryable: true, label: 'finance-sdk.timeout' });
+    standin.control.setMode('GetChatData', 'slow', { arg: 1300, count: 1 });
+    const sdk = await readySdk(standin, { deadlineGraceMs: 0 });
+    await expect(sdk.getChatData(0, 10, { timeoutSeconds: 1 })).rejects.toMatchObject({ kind: 'timeout', operation: 'GetChatData', retryable: true, label: 'finance-sdk.timeout' });
     expect(standin.control.calls('FreeSlice')).toBe(0); // the SDK still owns it
     await sdk.idle();
     expect(standin.control.calls('FreeSlice')).toBe(1);
@@ -66,7 +66,7 @@ describe('blocking SDK calls and the event loop', () => {
     standin.control.setMode('GetMediaData', 'slow', { arg: 600, count: 1 });
     const sdk = await readySdk(standin);
     const media = sdk.getMediaChunk('file', '');
-    await expect(sdk.decryptData(KEY, encryptForStandin(KEY, '{"a":1}'))).resolves.toBe('{"a":1}');
+    expect(sdk.decryptData(KEY, encryptForStandin(KEY, '{"a":1}'))).toBe('{"a":1}');
     expect(standin.control.calls('FreeMediaData')).toBe(0); // GetMediaData was still running
     await media;
   });

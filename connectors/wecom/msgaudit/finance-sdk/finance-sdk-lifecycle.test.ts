@@ -35,7 +35,7 @@ describe('FinanceSdk lifecycle', () => {
     const sdk = await readySdk(standin);
     await sdk.close();
     await expect(sdk.getChatData(0, 10)).rejects.toMatchObject({ kind: 'not-ready', operation: 'GetChatData' });
-    await expect(sdk.decryptData('k', 'c')).rejects.toMatchObject({ kind: 'not-ready', operation: 'DecryptData' });
+    expect(() => sdk.decryptData('k', 'c')).toThrow(expect.objectContaining({ kind: 'not-ready', operation: 'DecryptData' }));
     expect(standin.control.calls('GetChatData')).toBe(0);
     expect(standin.control.calls('DecryptData')).toBe(0);
   });

@@ -1,17 +1,25 @@
 /**
  * One corp's Finance SDK handle (wecom.md §6.3): NewSdk + Init once, reused
  * for the life of the process, DestroySdk once at close. Every call checks
- * its arguments first, runs on koffi's worker threads (the event loop keeps
- * serving while the SDK waits on the network), copies its output out of the
- * SDK's buffer and frees that buffer on every path. Calls on the handle never
- * overlap (serial-lane.ts); DecryptData, which takes no handle, has a lane
- * of its own so decryption is not stuck behind a slow media download.
+ * its arguments first, copies its output out of the SDK's buffer and frees
+ * that buffer on every path.
+ *
+ * The calls that go to Tencent (Init, GetChatData, GetMediaData) run on
+ * koffi's worker threads, so the event loop keeps serving while the SDK waits
+ * on the network, and never overlap on the handle (serial-lane.ts).
+ * DecryptData, which takes no handle and does no I/O (a symmetric decryption
+ * of one message, a few µs), runs on the calling thread: handing it to a
+ * koffi worker and back costs 40–80 µs of CPU per call, about ten times the
+ * call itself, and ingestion makes one call per message. Its callers bound
+ * how many they make between two turns of the event loop (decrypt-batch.ts);
+ * being synchronous, it needs no lane (two calls never overlap) and cannot
+ * be given a deadline.
  */
 import { callNative } from './call-native';
 import type { SdkHandle } from './ffi-types';
 import { allocationFailed, badOutput, deadlineExceeded, FinanceSdkError, notReady, returnCodeError, type FinanceSdkOperation } from './finance-sdk-error';
 import type { FinanceSdkBinding } from './load-finance-sdk';
-import { copyBytes, sliceBytes, utf8, withMediaData, withSlice } from './native-buffers';
+import { copyBytes, sliceBytes, utf8, withMediaData, withSlice, withSliceNow } from './native-buffers';
 import { SerialLane } from './serial-lane';
 import { checkCallOptions, checkLimit, checkSeq, checkText, type SdkCallOptions } from './validate-args';
 
@@ -19,7 +27,7 @@ import { checkCallOptions, checkLimit, checkSeq, checkText, type SdkCallOptions 
 export interface FinanceSdkOptions {
   /** Added to a call's timeoutSeconds for the caller's deadline (the SDK may overrun its own timeout); default 5000 ms. */
   deadlineGraceMs?: number;
-  /** Deadline of Init and DecryptData, which take no timeout; default 10000 ms. */
+  /** Deadline of Init, which takes no timeout; default 10000 ms. */
   localDeadlineMs?: number;
   /** Largest media chunk accepted; the SDK sends at most 512 KB, so more means a broken SDK. Default 8 MiB. */
   maxMediaChunkBytes?: number;
@@ -43,7 +51,6 @@ export class FinanceSdk {
   private closed: Promise<void> | undefined;
   private corp: string | undefined;
   private readonly handleLane = new SerialLane();
-  private readonly decryptLane = new SerialLane();
   private readonly graceMs: number;
   private readonly localDeadlineMs: number;
   private readonly maxChunkBytes: number;
@@ -117,19 +124,21 @@ export class FinanceSdk {
     return this.handleLane.run(task, deadlineMs, () => deadlineExceeded('GetChatData', deadlineMs));
   }
 
-  /** Decrypt one record's encrypt_chat_msg with its RSA-unwrapped encrypt_random_key; the plaintext JSON. @throws FinanceSdkError (invalid-argument, sdk-return, timeout, bad-output, not-ready, out-of-memory) */
-  async decryptData(encryptKey: string, encryptMsg: string): Promise<string> {
+  /**
+   * Decrypt one record's encrypt_chat_msg with its RSA-unwrapped encrypt_key; the plaintext JSON. Synchronous,
+   * on the calling thread (see the module comment): call it a bounded number of times per event-loop turn.
+   * @throws FinanceSdkError (invalid-argument, sdk-return, bad-output, not-ready, out-of-memory)
+   */
+  decryptData(encryptKey: string, encryptMsg: string): string {
     checkText('DecryptData', 'encryptKey', encryptKey, 1024);
     checkText('DecryptData', 'encryptMsg', encryptMsg, 64 * 1024 * 1024);
     this.readyHandle('DecryptData');
-    const task = () =>
-      withSlice(this.sdk, async (slice) => {
-        const code = await callNative(this.sdk.DecryptData, encryptKey, encryptMsg, slice);
-        if (code !== 0) throw returnCodeError('DecryptData', code);
-        // Retrying cannot change what a message decrypts to: an unreadable plaintext is archived raw by the caller.
-        return utf8('DecryptData', 'the plaintext', sliceBytes(this.sdk, 'DecryptData', slice), false);
-      });
-    return this.decryptLane.run(task, this.localDeadlineMs, () => deadlineExceeded('DecryptData', this.localDeadlineMs));
+    return withSliceNow(this.sdk, (slice) => {
+      const code = this.sdk.DecryptData(encryptKey, encryptMsg, slice);
+      if (code !== 0) throw returnCodeError('DecryptData', code);
+      // Retrying cannot change what a message decrypts to: an unreadable plaintext is archived raw by the caller.
+      return utf8('DecryptData', 'the plaintext', sliceBytes(this.sdk, 'DecryptData', slice), false);
+    });
   }
 
   /** One chunk of a media file; pass '' as indexBuf first, then the previous chunk's outIndexBuf. @throws FinanceSdkError (invalid-argument, sdk-return, timeout, bad-output, not-ready, out-of-memory) */
@@ -158,7 +167,7 @@ export class FinanceSdk {
 
   /** Resolves once no native call of this handle is running (a call past its deadline included). */
   async idle(): Promise<void> {
-    await Promise.all([this.handleLane.idle(), this.decryptLane.idle()]);
+    await this.handleLane.idle();
   }
 
   /** Wait for running calls, then DestroySdk once; later calls are refused. Idempotent. */

@@ -4,7 +4,8 @@
  * return code, a bad output, a deadline. `withSlice`/`withMediaData` free in
  * a `finally` that runs only once the native call has really returned, so a
  * call that outlives its deadline frees its buffer when it ends rather than
- * while the SDK still writes into it.
+ * while the SDK still writes into it; `withSliceNow` does the same for a
+ * synchronous call.
  */
 import * as koffi from 'koffi';
 import type { BytesPtr, MediaDataPtr, SlicePtr } from './ffi-types';
@@ -17,6 +18,17 @@ export async function withSlice<T>(sdk: FinanceSdkBinding, use: (slice: SlicePtr
   if (!slice) throw allocationFailed('NewSlice');
   try {
     return await use(slice);
+  } finally {
+    sdk.FreeSlice(slice);
+  }
+}
+
+/** withSlice for a synchronous call (DecryptData): the slice is freed before this returns or throws. @throws FinanceSdkError (out-of-memory) when NewSlice returns NULL, or whatever `use` throws */
+export function withSliceNow<T>(sdk: FinanceSdkBinding, use: (slice: SlicePtr) => T): T {
+  const slice = sdk.NewSlice();
+  if (!slice) throw allocationFailed('NewSlice');
+  try {
+    return use(slice);
   } finally {
     sdk.FreeSlice(slice);
   }
