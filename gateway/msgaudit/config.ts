@@ -65,8 +65,10 @@ export const msgauditConfigSchema = z
     unwrapWorkers: z.number().int().min(0).max(64).optional(),
     /** How often lag and retention metrics are refreshed from the cursor rows. */
     statusIntervalMs: z.number().int().min(1000).default(60_000),
-    /** Largest media file fetched (held in memory while it is read, then archived encrypted); a larger one fails visibly. */
-    mediaMaxBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    /** Largest media file fetched; a larger one fails visibly. Files are archived in parts of mediaPartBytes, so this bounds time and storage, not memory. */
+    mediaMaxBytes: z.number().int().min(1024).max(4 * 1024 * 1024 * 1024).default(2 * 1024 * 1024 * 1024),
+    /** A media file larger than this is archived as parts of this size (wecom.msgaudit.media.part) and one record naming them; at most one part is held in memory. */
+    mediaPartBytes: z.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
     /** Download attempts of one media file before its outbox row is failed (visible, never dropped). */
     mediaMaxAttempts: z.number().int().min(1).max(100).default(12),
     /** One downloader per media file: how long a claim lasts (longer than a download). */

@@ -11,9 +11,13 @@
  * failed outbox row, an error log and a metric, never dropped silently.
  * The record and the row's `done` commit in one transaction.
  *
- * The whole file is held in memory between download and commit: an archive
- * record is sealed in one piece. Files above mediaMaxBytes need chunked
- * media records (a later step).
+ * A file up to mediaPartBytes is one record holding the bytes. A larger one
+ * is archived as it downloads, in `wecom.msgaudit.media.part` records of
+ * mediaPartBytes each (so at most one part is in memory), and the media
+ * record, written last with the row's `done`, names the parts in order. The
+ * parts are keyed by download attempt: an attempt that fails after some parts
+ * (a truncated download, an md5 mismatch) leaves them in the archive, named
+ * by no media record, and the next attempt writes its own.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -36,7 +40,7 @@ export interface FetchMediaDeps {
   archive: Pick<ArchiveWriter, 'append'>;
   /** The SDK handle of a WeCom CorpID, or undefined when the corp is not (or no longer) pulled. */
   sdkFor: (corpId: string) => Promise<Pick<FinanceSdk, 'getMediaChunk'>> | undefined;
-  policy: { mediaMaxBytes: number; mediaMaxAttempts: number; mediaClaimMs: number; backoffBaseMs: number; backoffMaxMs: number; callOptions: SdkCallOptions };
+  policy: { mediaMaxBytes: number; mediaPartBytes: number; mediaMaxAttempts: number; mediaClaimMs: number; backoffBaseMs: number; backoffMaxMs: number; callOptions: SdkCallOptions };
   /** Run the row again after `delayMs`. */
   schedule: (outboxId: string, attempts: number, delayMs: number) => void;
   logger: Logger;
@@ -47,6 +51,18 @@ export interface FetchMediaDeps {
 /** Dedupe key of a media record: the file's place in its message. */
 export function mediaDedupeKey(corpId: string, msgid: string, index: number): string {
   return canonicalJson(['v1', 'msgaudit-media', corpId, msgid, index]);
+}
+
+/** Dedupe key of one part of a large media file: its file, download attempt and position. */
+export function mediaPartDedupeKey(corpId: string, msgid: string, index: number, attempt: number, part: number): string {
+  return canonicalJson(['v1', 'msgaudit-media-part', corpId, msgid, index, attempt, part]);
+}
+
+/** Where a large file's bytes are: its part records in order. */
+export interface MediaPartRef {
+  recordId: string;
+  offset: number;
+  size: number;
 }
 
 /** A download that did not give the file; `retryable` says whether another attempt may. */
@@ -68,7 +84,21 @@ export async function fetchMedia(deps: FetchMediaDeps, outboxId: string): Promis
   const corp = record.accountId;
   try {
     if (!media) throw new MediaFailure('media.no-descriptor', `the message has no media #${row.target}`, false);
-    const { bytes, md5 } = await download(deps, event.corpId, media);
+    const attempt = row.attempts + 1;
+    // A part of a large file is archived as soon as it is complete: the file never sits in memory whole.
+    const archivePart = async (part: number, offset: number, bytes: Buffer): Promise<MediaPartRef> => {
+      const appended = await deps.archive.append({
+        recordType: 'wecom.msgaudit.media.part',
+        accountId: record.accountId,
+        subject: record.subject,
+        occurredAtMs: record.occurredAtMs,
+        dedupeKey: mediaPartDedupeKey(event.corpId, event.msgid, index, attempt, part),
+        payload: { corpId: event.corpId, msgid: event.msgid, seq: event.seq, index, attempt, part, offset, size: bytes.length, bytesBase64: bytes.toString('base64') },
+        outbox: [],
+      });
+      return { recordId: appended.recordId, offset, size: bytes.length };
+    };
+    const { bytes, parts, size, md5 } = await download(deps, event.corpId, media, archivePart);
     await deps.archive.append({
       recordType: 'wecom.msgaudit.media',
       accountId: record.accountId,
@@ -77,7 +107,8 @@ export async function fetchMedia(deps: FetchMediaDeps, outboxId: string): Promis
       dedupeKey: mediaDedupeKey(event.corpId, event.msgid, index),
       payload: {
         corpId: event.corpId, msgid: event.msgid, seq: event.seq, messageRecordId: row.recordId, index, path: media.path, msgtype: media.msgtype,
-        sdkfileid: media.sdkfileid, fileext: media.fileext ?? null, size: bytes.length, md5, bytesBase64: bytes.toString('base64'),
+        sdkfileid: media.sdkfileid, fileext: media.fileext ?? null, size, md5,
+        ...(parts ? { attempt, parts } : { bytesBase64: bytes!.toString('base64') }),
       },
       outbox: [],
       // The row is done in the transaction that archives its file: a crash between the two cannot fetch it twice.
@@ -105,25 +136,54 @@ export async function fetchMedia(deps: FetchMediaDeps, outboxId: string): Promis
   }
 }
 
-/** The file and its md5 (hex), computed as the chunks arrive. */
-async function download(deps: FetchMediaDeps, corpId: string, media: MsgauditMedia): Promise<{ bytes: Buffer; md5: string }> {
+/**
+ * The file and its md5 (hex), computed as the chunks arrive: its bytes when it fits in one part, otherwise the
+ * parts `archivePart` archived as each filled up (the last one at the end, if partly filled).
+ */
+async function download(
+  deps: FetchMediaDeps,
+  corpId: string,
+  media: MsgauditMedia,
+  archivePart: (part: number, offset: number, bytes: Buffer) => Promise<MediaPartRef>,
+): Promise<{ bytes?: Buffer; parts?: MediaPartRef[]; size: number; md5: string }> {
   const sdk = await deps.sdkFor(corpId);
   if (!sdk) throw new MediaFailure('media.corp-not-pulled', `corp ${corpId} has no msgaudit block any more: its media cannot be fetched`, false);
   const announced = media.filesize !== undefined && media.filesize > 0 ? media.filesize : undefined;
   if (announced !== undefined && announced > deps.policy.mediaMaxBytes) {
     throw new MediaFailure('media.too-large', `the file has ${announced} bytes, above msgaudit.mediaMaxBytes ${deps.policy.mediaMaxBytes}`, false);
   }
-  const chunks: Buffer[] = [];
+  const partBytes = deps.policy.mediaPartBytes;
   const md5 = createHash('md5');
+  const parts: MediaPartRef[] = [];
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let size = 0;
+  let archived = 0;
+  const flush = async (bytes: Buffer) => {
+    parts.push(await archivePart(parts.length, archived, bytes));
+    archived += bytes.length;
+  };
   for await (const chunk of readMedia(sdk, media.sdkfileid, { ...deps.policy.callOptions, ...(announced !== undefined ? { expectedSize: announced } : {}), maxBytes: deps.policy.mediaMaxBytes })) {
     md5.update(chunk);
-    chunks.push(chunk);
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    size += chunk.length;
+    while (pendingBytes > partBytes) {
+      // A full part goes to the archive; what is beyond it starts the next one.
+      const joined = Buffer.concat(pending);
+      await flush(joined.subarray(0, partBytes));
+      pending = [joined.subarray(partBytes)];
+      pendingBytes = joined.length - partBytes;
+    }
   }
   const digest = md5.digest('hex');
   if (media.md5sum !== undefined && digest !== media.md5sum) {
     throw new MediaFailure('media.md5-mismatch', 'the downloaded file does not match the md5sum of the message', true);
   }
-  return { bytes: Buffer.concat(chunks), md5: digest };
+  const last = Buffer.concat(pending);
+  if (parts.length === 0) return { bytes: last, size, md5: digest };
+  if (last.length > 0) await flush(last);
+  return { parts, size, md5: digest };
 }
 
 function asFailure(err: unknown): MediaFailure {

@@ -14,6 +14,8 @@ import type { StandinChatRecord } from '../../connectors/wecom/msgaudit/standin/
 import type { Gateway } from '../../gateway/create-gateway';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../db';
 import { until } from '../until';
+import { ARCHIVE_RECORD_ENTITY, type ArchiveRecordRow } from '../../gateway/db/entities';
+import { MediaFileError, readMediaFile } from '../../gateway/msgaudit/media-file';
 import { archived, archivedMedia, cursorAt, mediaRows, msgauditConfig, newCorpId, sealed, SECRET, startGateway } from './msgaudit-harness';
 
 const standin = useFinanceStandin();
@@ -115,6 +117,62 @@ for (const kind of DATABASE_KINDS) {
       expect(row!.lastError).toMatch(/^media\.md5-mismatch: /);
       expect(standin.control.calls('GetMediaData')).toBe(3);
       expect(await archivedMedia(gateway, corpId)).toEqual([]);
+    });
+
+    // Part records of a corp's media files (in no particular order).
+    async function partRecords(gateway: Gateway, corpId: string) {
+      const rows = await gateway.dataSource.getRepository<ArchiveRecordRow>(ARCHIVE_RECORD_ENTITY).find({ select: { id: true }, where: { recordType: 'wecom.msgaudit.media.part' } });
+      const out: Record<string, unknown>[] = [];
+      for (const { id } of rows) {
+        const { payload } = await gateway.deps.reader.open(id);
+        if (payload.corpId === corpId) out.push({ ...payload, recordId: id });
+      }
+      return out;
+    }
+
+    it('archives a file larger than mediaPartBytes in parts as it downloads, and the media record names them in order', async () => {
+      const corpId = newCorpId();
+      const bytes = randomBytes(5 * CHUNK + 123);
+      const gateway = await start(corpId, [sealed(1, file(1, 'sdk-video', bytes))], { 'sdk-video': bytes }, { mediaPartBytes: CHUNK });
+      const [row] = await settled(gateway, corpId, '1', 1);
+      expect(row).toMatchObject({ status: 'done', attempts: 0 });
+      const [media] = await archivedMedia(gateway, corpId);
+      expect(media!.bytes.equals(bytes)).toBe(true);
+      expect(media!.payload.bytesBase64).toBeUndefined();
+      expect(media!.payload).toMatchObject({ size: bytes.length, md5: md5(bytes), attempt: 1 });
+      const parts = media!.payload.parts as { recordId: string; offset: number; size: number }[];
+      expect(parts.map((p) => [p.offset, p.size])).toEqual([[0, CHUNK], [CHUNK, CHUNK], [2 * CHUNK, CHUNK], [3 * CHUNK, CHUNK], [4 * CHUNK, CHUNK], [5 * CHUNK, 123]]);
+      // Exactly these part records exist (one attempt, nothing left over).
+      expect((await partRecords(gateway, corpId)).map((p) => String(p.recordId)).sort()).toEqual(parts.map((p) => p.recordId).sort());
+    });
+
+    it('leaves the parts of a failed attempt unnamed and makes the file from the next attempt\'s parts', async () => {
+      const corpId = newCorpId();
+      const bytes = randomBytes(4 * CHUNK + 7);
+      standin.control.setMode('GetMediaData', 'truncated-media', { count: 1 });
+      const gateway = await start(corpId, [sealed(1, file(1, 'sdk-video', bytes))], { 'sdk-video': bytes }, { mediaPartBytes: CHUNK });
+      const [row] = await settled(gateway, corpId, '1', 1);
+      expect(row).toMatchObject({ status: 'done', attempts: 1 });
+      const [media] = await archivedMedia(gateway, corpId);
+      expect(media!.bytes.equals(bytes)).toBe(true);
+      expect(media!.payload.attempt).toBe(2);
+      const named = new Set((media!.payload.parts as { recordId: string }[]).map((p) => p.recordId));
+      const all = await partRecords(gateway, corpId);
+      expect(all.filter((p) => named.has(String(p.recordId))).every((p) => p.attempt === 2)).toBe(true);
+      expect(all.filter((p) => !named.has(String(p.recordId))).every((p) => p.attempt === 1)).toBe(true);
+    });
+
+    it('refuses to assemble a file whose part was swapped for another file\'s', async () => {
+      const corpId = newCorpId();
+      const a = randomBytes(2 * CHUNK + 1);
+      const b = randomBytes(2 * CHUNK + 1);
+      const gateway = await start(corpId, [sealed(1, file(1, 'sdk-a', a)), sealed(2, file(2, 'sdk-b', b))], { 'sdk-a': a, 'sdk-b': b }, { mediaPartBytes: CHUNK });
+      await settled(gateway, corpId, '2', 2);
+      const [ma, mb] = await archivedMedia(gateway, corpId);
+      const partsA = ma!.payload.parts as { recordId: string; offset: number; size: number }[];
+      const partsB = mb!.payload.parts as { recordId: string; offset: number; size: number }[];
+      const forged = { ...ma!.payload, parts: [partsA[0], partsB[1], partsA[2]] };
+      await expect(readMediaFile(gateway.deps.reader, forged)).rejects.toThrow(MediaFileError);
     });
 
     it('refuses a file above mediaMaxBytes without downloading it', async () => {

@@ -6,6 +6,7 @@
  * stand-in's data is loaded by the test (useFinanceStandin) before the
  * gateway starts: its first pull happens at once.
  */
+import { readMediaFile } from '../../gateway/msgaudit/media-file';
 import { constants, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -133,7 +134,7 @@ export async function archivedMedia(gateway: Gateway, corpId: string): Promise<A
   const out: ArchivedMedia[] = [];
   for (const { id } of rows) {
     const { payload } = await gateway.deps.reader.open(id);
-    if (payload.corpId === corpId) out.push({ recordId: id, payload, bytes: Buffer.from(String(payload.bytesBase64), 'base64') });
+    if (payload.corpId === corpId) out.push({ recordId: id, payload, bytes: await readMediaFile(gateway.deps.reader, payload) });
   }
   const key = (m: ArchivedMedia) => Number(m.payload.seq) * 1000 + Number(m.payload.index);
   return out.sort((a, b) => key(a) - key(b));
