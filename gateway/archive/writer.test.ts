@@ -46,6 +46,20 @@ describeEachDatabase('ArchiveWriter', (db) => {
     await writer.init();
   });
 
+  it('answers a fresh entry whose key exists after all as a duplicate, after one rerun, without touching its batch mates', async () => {
+    const first = await writer.append(entry(9001));
+    const effects: string[] = [];
+    const before = await count(ARCHIVE_RECORD_ENTITY);
+    const [clash, mate] = await Promise.all([
+      writer.append(entry(9001, { fresh: true, effects: async () => void effects.push('clash') })),
+      writer.append(entry(9002, { fresh: true, effects: async () => void effects.push('mate') })),
+    ]);
+    expect(clash).toMatchObject({ duplicate: true, recordId: first.recordId });
+    expect(mate.duplicate).toBe(false);
+    expect(effects).toEqual(['mate']);
+    expect(await count(ARCHIVE_RECORD_ENTITY)).toBe(before + 1);
+  });
+
   it('commits the record, its outbox rows and its nonce together, with identifiers only as blind indexes', async () => {
     const result = await writer.append(entry(1, { nonce: { key: 'n1', bodyHash: 'b1', expiresAtMs: 1 } }));
     expect(result.duplicate).toBe(false);

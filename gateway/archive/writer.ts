@@ -205,7 +205,8 @@ export class ArchiveWriter {
     const started = process.hrtime.bigint();
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.opts.store.transaction(this.opts.now(), (tx) => this.writeBatch(tx, batch, shard));
+        // A rerun after a unique violation looks up every key, fresh or not: the clash is then answered as a duplicate.
+        const outcome = await this.opts.store.transaction(this.opts.now(), (tx) => this.writeBatch(tx, batch, shard, attempt > 1));
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         this.opts.onBatch?.(batch.length, seconds);
         outcome.forEach((result, i) => (result instanceof Error ? batch[i]!.reject(result) : batch[i]!.resolve(result)));
@@ -220,10 +221,11 @@ export class ArchiveWriter {
     }
   }
 
-  private async writeBatch(tx: ArchiveTransaction, batch: Pending[], shard: number): Promise<(AppendResult | Error)[]> {
+  private async writeBatch(tx: ArchiveTransaction, batch: Pending[], shard: number, lookUpFresh: boolean): Promise<(AppendResult | Error)[]> {
     const now = tx.nowMs;
     const head = await tx.lockChainHead(shard);
-    const existing = await tx.findByDedupe([...new Set(batch.map((p) => p.record.dedupeBidx))]);
+    const lookUp = [...new Set(batch.filter((p) => lookUpFresh || !p.entry.fresh).map((p) => p.record.dedupeBidx))];
+    const existing = lookUp.length > 0 ? await tx.findByDedupe(lookUp) : new Map<string, string>();
     const nonceKeys = batch.flatMap((p) => (p.entry.nonce ? [p.entry.nonce.key] : []));
     const seenNonces = nonceKeys.length > 0 ? await tx.findNonces([...new Set(nonceKeys)]) : new Map<string, string>();
     const existingOutbox = existing.size > 0 ? await tx.findOutbox([...new Set(existing.values())]) : new Map<string, { id: string; target: string }[]>();

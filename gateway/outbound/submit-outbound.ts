@@ -125,6 +125,8 @@ async function archiveSubmission(deps: OutboundDeps, s: Submission) {
     subject: single && PERSONAL_RECIPIENTS.has(single.type) ? single.id : null,
     occurredAtMs: now,
     dedupeKey: `outbound.submitted|${id}`,
+    // A msgid this process just drew; another replica's clash is still caught (archive types: `fresh`).
+    fresh: true,
     payload: payload as unknown as Record<string, unknown>,
     outbox: status === 'queued' ? [{ kind: 'deliver', target: 'tencent', claimMs: deps.config.claimMs }] : [],
     effects: async (tx, recordId) => {
