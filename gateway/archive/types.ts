@@ -32,8 +32,8 @@ export interface ArchiveEntry {
   /** Commit this entry in a transaction of its own, so an effect that throws (a lost race, a state that moved on) fails only this entry. */
   exclusive?: boolean;
   /**
-   * The dedupe key is new by construction (it carries an id this process just drew): the batch skips looking it
-   * up. Should it exist after all, the insert breaks the unique index, the batch reruns with every key looked up,
+   * The dedupe key is new by construction (it carries an id this process just drew) or nearly always new (an
+   * outbound message's one delivery record): the batch skips looking it up. Should it exist after all, the insert breaks the unique index, the batch reruns with every key looked up,
    * and the entry is answered as a duplicate, as without this flag. Costs a rerun on a clash, saves a read per batch.
    */
   fresh?: boolean;

@@ -106,6 +106,8 @@ async function finish(deps: OutboundDeps, msg: OutboundMessageRow, outboxId: str
     subject: null,
     occurredAtMs: now,
     dedupeKey: `outbound.delivery|${msg.id}`,
+    // Nearly always new: a second deliverer finishing the same message is the rare clash the writer's rerun answers as a duplicate.
+    fresh: true,
     payload: { messageId: String(msg.id), status, attempts, ...(outcome.ok ? { response: outcome.response } : { errcode: outcome.errcode, errmsg: outcome.errmsg, delivered: outcome.delivered }) },
     outbox: notify ? [{ kind: 'notify', target: msg.appId }] : [],
     // Group-committed with other records: these effects are compare-and-set updates that change nothing when
