@@ -75,7 +75,7 @@ export async function runStatement(manager: EntityManager, sql: string, params: 
 
 interface Shape {
   sql: string;
-  /** Per placeholder: the column whose transformer its value goes through (none for an IN list item of a raw value). */
+  /** Per placeholder, in order: the column whose transformer its value goes through. */
   columns: ColumnMetadata[];
 }
 
