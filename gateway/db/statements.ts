@@ -95,6 +95,42 @@ function column(metadata: EntityMetadata, property: string): ColumnMetadata {
   return c;
 }
 
+/** Builds one statement's text: quoted names, placeholders numbered in order, each placeholder's column recorded. */
+class ShapeBuilder {
+  readonly columns: ColumnMetadata[] = [];
+  readonly metadata: EntityMetadata;
+
+  constructor(private readonly ds: DataSource, entity: string) {
+    this.metadata = ds.getMetadata(entity);
+  }
+
+  get table(): string {
+    return this.ds.driver.escape(this.metadata.tableName);
+  }
+
+  name(property: string): string {
+    return this.ds.driver.escape(column(this.metadata, property).databaseName);
+  }
+
+  param(property: string): string {
+    this.columns.push(column(this.metadata, property));
+    return this.ds.driver.createParameter(`p${this.columns.length - 1}`, this.columns.length - 1);
+  }
+
+  /** `inProperty IN (…count placeholders)` (when given) and `property = placeholder` for each of `equal`. */
+  conditions(inList: { property: string; count: number } | null, equal: readonly string[]): string {
+    const list = inList ? [`${this.name(inList.property)} IN (${Array.from({ length: inList.count }, () => this.param(inList.property)).join(', ')})`] : [];
+    return [...list, ...equal.map((k) => `${this.name(k)} = ${this.param(k)}`)].join(' AND ');
+  }
+
+  done(sql: string): Shape {
+    return { sql, columns: this.columns };
+  }
+}
+
+// Values as the driver takes them, each through its placeholder's column transformer.
+const paramsFor = (shape: Shape, values: readonly unknown[]) => values.map((v, i) => toDatabase(shape.columns[i]!, v));
+
 const toDatabase = (c: ColumnMetadata, value: unknown) => (c.transformer ? ApplyValueTransformers.transformTo(c.transformer, value) : value);
 
 /** An SQL expression computed from the row itself, e.g. `() => 'sent_since + 1'` (the form TypeORM's update takes). */
@@ -106,26 +142,40 @@ export type SqlExpression = () => string;
  * @throws Error for a where value that is null, an array or an operator (use the repository for those)
  */
 export async function updateWhere(manager: EntityManager, entity: string, where: Row, set: Row): Promise<number> {
-  const ds = manager.connection;
+  return runUpdate(manager, planUpdate('updateWhere', entity, where, set), null, []);
+}
+
+interface UpdatePlan {
+  entity: string;
+  where: Row;
+  set: Row;
+  whereKeys: string[];
+  /** The `set` properties written, and for each its SQL expression or null for a value. */
+  setKeys: string[];
+  expressions: (string | null)[];
+}
+
+function planUpdate(caller: string, entity: string, where: Row, set: Row): UpdatePlan {
   const whereKeys = Object.keys(where);
+  for (const k of whereKeys) if (where[k] === null || typeof where[k] === 'object') throw new Error(`${caller}: ${entity}.${k} must be a plain value`);
   const setKeys = Object.keys(set).filter((k) => set[k] !== undefined);
-  for (const k of whereKeys) if (where[k] === null || typeof where[k] === 'object') throw new Error(`updateWhere: ${entity}.${k} must be a plain value`);
   const expressions = setKeys.map((k) => (typeof set[k] === 'function' ? (set[k] as SqlExpression)() : null));
-  const key = `U|${entity}|${setKeys.map((k, i) => `${k}${expressions[i] === null ? '' : `=${expressions[i]}`}`).join(',')}|${whereKeys.join(',')}`;
-  const shape = cached(ds, key, () => {
-    const metadata = ds.getMetadata(entity);
-    const { driver } = ds;
-    const columns: ColumnMetadata[] = [];
-    const placeholder = (c: ColumnMetadata) => {
-      columns.push(c);
-      return driver.createParameter(`p${columns.length - 1}`, columns.length - 1);
-    };
-    const assignments = setKeys.map((k, i) => `${driver.escape(column(metadata, k).databaseName)} = ${expressions[i] ?? placeholder(column(metadata, k))}`);
-    const conditions = whereKeys.map((k) => `${driver.escape(column(metadata, k).databaseName)} = ${placeholder(column(metadata, k))}`);
-    return { sql: `UPDATE ${driver.escape(metadata.tableName)} SET ${assignments.join(', ')} WHERE ${conditions.join(' AND ')}`, columns };
+  return { entity, where, set, whereKeys, setKeys, expressions };
+}
+
+// One UPDATE, with `key IN (part)` among its conditions when given.
+async function runUpdate(manager: EntityManager, plan: UpdatePlan, inProperty: string | null, part: readonly unknown[]): Promise<number> {
+  const ds = manager.connection;
+  const { entity, setKeys, expressions, whereKeys } = plan;
+  const assigned = setKeys.map((k, i) => `${k}${expressions[i] === null ? '' : `=${expressions[i]}`}`).join(',');
+  const inList = inProperty === null ? null : { property: inProperty, count: part.length };
+  const shape = cached(ds, `U|${entity}|${assigned}|${inList ? `${inList.property}|${inList.count}` : ''}|${whereKeys.join(',')}`, () => {
+    const b = new ShapeBuilder(ds, entity);
+    const assignments = setKeys.map((k, i) => `${b.name(k)} = ${expressions[i] ?? b.param(k)}`).join(', ');
+    return b.done(`UPDATE ${b.table} SET ${assignments} WHERE ${b.conditions(inList, whereKeys)}`);
   });
-  const values = [...setKeys.filter((_, i) => expressions[i] === null).map((k) => set[k]), ...whereKeys.map((k) => where[k])];
-  return (await runStatement(manager, shape.sql, values.map((v, i) => toDatabase(shape.columns[i]!, v)))).affected;
+  const values = [...setKeys.filter((_, i) => expressions[i] === null).map((k) => plan.set[k]), ...part, ...whereKeys.map((k) => plan.where[k])];
+  return (await runStatement(manager, shape.sql, paramsFor(shape, values))).affected;
 }
 
 /**
@@ -140,22 +190,12 @@ export async function selectWhereIn(manager: EntityManager, entity: string, sele
     const part = values.slice(start, start + 1000);
     const key = `S|${entity}|${select.join(',')}|${inProperty}|${part.length}|${whereKeys.join(',')}`;
     const shape = cached(ds, key, () => {
-      const metadata = ds.getMetadata(entity);
-      const { driver } = ds;
-      const columns: ColumnMetadata[] = [];
-      const placeholder = (c: ColumnMetadata) => {
-        columns.push(c);
-        return driver.createParameter(`p${columns.length - 1}`, columns.length - 1);
-      };
-      const inColumn = column(metadata, inProperty);
-      const list = part.map(() => placeholder(inColumn)).join(', ');
-      const conditions = [`${driver.escape(inColumn.databaseName)} IN (${list})`, ...whereKeys.map((k) => `${driver.escape(column(metadata, k).databaseName)} = ${placeholder(column(metadata, k))}`)];
-      const selected = select.map((p) => `${driver.escape(column(metadata, p).databaseName)} AS ${driver.escape(p)}`).join(', ');
-      return { sql: `SELECT ${selected} FROM ${driver.escape(metadata.tableName)} WHERE ${conditions.join(' AND ')}`, columns };
+      const b = new ShapeBuilder(ds, entity);
+      const selected = select.map((p) => `${b.name(p)} AS ${ds.driver.escape(p)}`).join(', ');
+      return b.done(`SELECT ${selected} FROM ${b.table} WHERE ${b.conditions({ property: inProperty, count: part.length }, whereKeys)}`);
     });
-    const params = [...part, ...whereKeys.map((k) => where[k])].map((v, i) => toDatabase(shape.columns[i]!, v));
     const metadata = ds.getMetadata(entity);
-    for (const raw of (await runStatement(manager, shape.sql, params)).rows) {
+    for (const raw of (await runStatement(manager, shape.sql, paramsFor(shape, [...part, ...whereKeys.map((k) => where[k])]))).rows) {
       const row: Row = {};
       for (const p of select) {
         const c = column(metadata, p);
@@ -194,30 +234,8 @@ export async function insertRows(manager: EntityManager, entity: string, objects
  * @returns rows changed
  */
 export async function updateWhereIn(manager: EntityManager, entity: string, inProperty: string, values: readonly unknown[], where: Row, set: Row): Promise<number> {
-  const ds = manager.connection;
-  const whereKeys = Object.keys(where);
-  const setKeys = Object.keys(set).filter((k) => set[k] !== undefined);
-  for (const k of whereKeys) if (where[k] === null || typeof where[k] === 'object') throw new Error(`updateWhereIn: ${entity}.${k} must be a plain value`);
-  const expressions = setKeys.map((k) => (typeof set[k] === 'function' ? (set[k] as SqlExpression)() : null));
+  const plan = planUpdate('updateWhereIn', entity, where, set);
   let affected = 0;
-  for (let start = 0; start < values.length; start += 1000) {
-    const part = values.slice(start, start + 1000);
-    const key = `UI|${entity}|${setKeys.map((k, i) => `${k}${expressions[i] === null ? '' : `=${expressions[i]}`}`).join(',')}|${inProperty}|${part.length}|${whereKeys.join(',')}`;
-    const shape = cached(ds, key, () => {
-      const metadata = ds.getMetadata(entity);
-      const { driver } = ds;
-      const columns: ColumnMetadata[] = [];
-      const placeholder = (c: ColumnMetadata) => {
-        columns.push(c);
-        return driver.createParameter(`p${columns.length - 1}`, columns.length - 1);
-      };
-      const assignments = setKeys.map((k, i) => `${driver.escape(column(metadata, k).databaseName)} = ${expressions[i] ?? placeholder(column(metadata, k))}`);
-      const inColumn = column(metadata, inProperty);
-      const conditions = [`${driver.escape(inColumn.databaseName)} IN (${part.map(() => placeholder(inColumn)).join(', ')})`, ...whereKeys.map((k) => `${driver.escape(column(metadata, k).databaseName)} = ${placeholder(column(metadata, k))}`)];
-      return { sql: `UPDATE ${driver.escape(metadata.tableName)} SET ${assignments.join(', ')} WHERE ${conditions.join(' AND ')}`, columns };
-    });
-    const params = [...setKeys.filter((_, i) => expressions[i] === null).map((k) => set[k]), ...part, ...whereKeys.map((k) => where[k])];
-    affected += (await runStatement(manager, shape.sql, params.map((v, i) => toDatabase(shape.columns[i]!, v)))).affected;
-  }
+  for (let start = 0; start < values.length; start += 1000) affected += await runUpdate(manager, plan, inProperty, values.slice(start, start + 1000));
   return affected;
 }
