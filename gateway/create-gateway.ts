@@ -3,8 +3,6 @@
  * configuration and hands them down. Nothing else constructs collaborators;
  * tests build the same graph with a test configuration.
  */
-import type { TencentRequest } from '../connectors/wechat/api/tencent-api-client';
-import type { CallResult } from './upstream/call-tencent';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -62,19 +60,19 @@ import { createMsgaudit, type Msgaudit } from './msgaudit/create-msgaudit';
 import { createConsent, type Consent } from './consent/create-consent';
 import { bindingView, consentView } from './consent/policy-views';
 import { oaConsentCapture, type OaCapture } from './consent/oa-capture';
-import { wecomConsent, type WecomConsent } from './consent/wecom-consent';
-import { wecomTokenKey } from './upstream/token-key';
-import { wecomDirectory, type WecomDirectory } from './wecom-directory/wecom-directory';
+import type { WecomConsent } from './consent/wecom-consent';
+import type { WecomDirectory } from './wecom-directory/wecom-directory';
 import { submitOutbound } from './outbound/submit-outbound';
 import { classifyOaSend } from '../connectors/wechat/outbound/classify-oa';
 import { wecomCallbackRoutes } from './http/wecom-callback-routes'; // WeCom callbacks
 import { wecomCallbackDeps, type WecomCallbackHooks } from './commands/wecom-callback-deps'; // WeCom callbacks
 import { createConsentPages } from './pages/create-pages'; // consent and bind pages
-import { combineHooks, type MsgauditEventHooks } from './msgaudit/archive-entries'; // supervision
-import { createSupervision, type Supervision } from './supervision/create-supervision'; // supervision
-import { createContentLibrary, type ContentLibrary } from './content-library/create-content-library'; // content library
+import type { MsgauditEventHooks } from './msgaudit/archive-entries'; // supervision
+import type { Supervision } from './supervision/create-supervision'; // supervision
+import type { ContentLibrary } from './content-library/create-content-library'; // content library
 import { createSidebar } from './sidebar/create-sidebar'; // content library: WeCom sidebar
-import { createHandover, type Handover } from './handover/create-handover'; // RM departure
+import type { Handover } from './handover/create-handover'; // RM departure
+import { createWecomServices } from './wecom-services';
 
 /** The policy the gateway runs when the configuration names none. */
 export const DEFAULT_POLICY_FILE = join(__dirname, '..', 'policies', 'default-policy.yaml');
@@ -270,45 +268,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
   });
   deps.inboundEffects = (event) => consentCapture.inboundEffects(event);
-  const msgauditCorps = config.corps.filter((c) => c.msgaudit !== undefined);
-  /** Call a WeCom API with one of a corp's secrets (the upstream's CallResult). */
-  const callWecom = (corpConfigId: string, secret: 'msgaudit' | 'contacts', request: TencentRequest): Promise<CallResult> => {
-    const corp = config.corps.find((c) => c.id === corpConfigId);
-    return corp ? upstream.callTencent(wecomTokenKey(corp.corpId, secret), request) : Promise.reject(new Error(`no WeCom corp "${corpConfigId}"`));
-  };
-  /** POST one: Tencent's JSON on errcode 0, else the classified upstream error (carrying `errcode`). */
-  const postWecom = async (corpConfigId: string, secret: 'msgaudit' | 'contacts', path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> => {
-    const result = await callWecom(corpConfigId, secret, { method: 'POST', path, json: body });
-    if (!result.ok) throw result.error;
-    return result.body;
-  };
-  wecomConsentService = wecomConsent({
-    consent, dataSource, gate, keyStore, corps: msgauditCorps.map((c) => ({ id: c.id, corpId: c.corpId })), intervalMs: config.consent.wecomReconcileIntervalMs, now, logger,
-    callMsgaudit: (corpConfigId, path, body) => postWecom(corpConfigId, 'msgaudit', path, body),
+  // --- WeCom side (issue 6: archiving consent, content library, supervision, corp directory, RM departure): wecom-services.ts ---
+  const wecom = createWecomServices(config, {
+    upstream, consent, prepared, dataSource, gate, keyStore, archive: writer, reader, audit, subjectIndex, registry: metrics.registry, logger, now,
   });
-  // --- content library (issue 6 item 6): begin ---
-  const contentLibrary = createContentLibrary({ config: config.contentLibrary, dataSource, gate, archive: writer, reader, subjectIndex, registry: metrics.registry, logger, now });
-  // --- content library: end ---
-  // --- supervision of captured chat-archive messages: begin ---
-  const supervision = createSupervision({
-    prepared, subjectIndex: (id) => consent.index({ id }), dedupeIndex: (key) => blindIndex(keyStore.indexKey(), 'dedupe', key),
-    dataSource, gate, registry: metrics.registry, logger, now,
-    preApproved: (tx, accountId, event) => contentLibrary.matcher.preApproved(tx, accountId, event), // content library
-  });
-  const directory = wecomDirectory({
-    corps: msgauditCorps.map((c) => ({ id: c.id, corpId: c.corpId, hasContactSecret: c.contactSecret !== undefined })),
-    dataSource, gate, keyStore, archive: writer, intervalMs: config.msgaudit.statusIntervalMs, now, logger,
-    call: postWecom,
-  });
-  // content library: its hooks link captured messages to approved items (supervision asks it through preApproved; order does not matter).
-  msgauditHooks = combineHooks(wecomConsentService.msgauditHooks, contentLibrary.matcher.msgauditHooks, supervision.msgauditHooks, directory.msgauditHooks);
-  // --- supervision: end ---
-  // --- RM departure (issue 6 item 7): hand-overs through the corp's contact secret: begin ---
-  const handover = createHandover({
-    config: config.handover, corps: config.corps, dataSource, gate, keyStore, archive: writer, audit, logger, now,
-    call: (corpConfigId, request) => callWecom(corpConfigId, 'contacts', request),
-  });
-  // --- RM departure: end ---
+  const { contentLibrary, supervision, directory, handover } = wecom;
+  wecomConsentService = wecom.wecomConsent;
+  msgauditHooks = wecom.msgauditHooks;
   deps.screenReply = (input) => screenPassiveReply(outbound, input);
   deps.observeInbound = (event) => {
     const observation = windowObservation(event, subjectIndex(event.fromUserName));
