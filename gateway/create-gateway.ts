@@ -173,6 +173,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       metrics.archiveBatchSize.observe(size);
       metrics.archiveCommitSeconds.observe(seconds);
     },
+    onRerun: () => metrics.archiveBatchReruns.inc(),
   });
   await writer.init();
   const reader = new ArchiveReader((id) => archiveStore.load(id), keyStore);

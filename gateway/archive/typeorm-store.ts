@@ -124,10 +124,9 @@ class Tx implements ArchiveTransaction {
 
   async lockChainHead(shard: number): Promise<{ seq: number; hash: string }> {
     await this.flushGathered();
-    const qb = this.m.getRepository<ChainHeadRow>(CHAIN_HEAD_ENTITY).createQueryBuilder('h').where('h.shard = :shard', { shard });
-    const head = await (this.lock ? qb.setLock('pessimistic_write') : qb).getOne();
+    const [head] = await selectWhereIn(this.m, CHAIN_HEAD_ENTITY, ['seq', 'headHash'], 'shard', [shard], {}, { lock: this.lock });
     if (!head) throw new Error(`chain head for shard ${shard} missing (archive writer not initialised)`);
-    return { seq: head.seq, hash: head.headHash };
+    return { seq: head.seq as number, hash: head.headHash as string };
   }
 
   async findByDedupe(dedupeBidxs: string[]): Promise<Map<string, string>> {

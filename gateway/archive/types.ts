@@ -32,11 +32,18 @@ export interface ArchiveEntry {
   /** Commit this entry in a transaction of its own, so an effect that throws (a lost race, a state that moved on) fails only this entry. */
   exclusive?: boolean;
   /**
-   * The dedupe key is new by construction (it carries an id this process just drew) or nearly always new (an
-   * outbound message's one delivery record): the batch skips looking it up. Should it exist after all, the insert breaks the unique index, the batch reruns with every key looked up,
-   * and the entry is answered as a duplicate, as without this flag. Costs a rerun on a clash, saves a read per batch.
+   * Skip looking the entry's dedupe key (and nonce) up before inserting:
+   * `true` when the key is new by construction (it carries an id this process
+   * just drew) or nearly always new (an outbound message's one delivery
+   * record); `'unless-seen-here'` when it is new unless a retry or replay
+   * repeats it (a Tencent push), which is then looked up if this writer
+   * appended the same dedupe key or nonce recently (the last 100,000 keys).
+   * Should a key exist after all, the insert breaks a unique index, the batch
+   * reruns with every key looked up, and the entry is answered as a duplicate
+   * (or a replayed nonce), as without this flag. Costs a rerun on a clash,
+   * saves one or two reads per batch.
    */
-  fresh?: boolean;
+  fresh?: boolean | 'unless-seen-here';
 }
 
 /** What an entry's effects may do inside the archive transaction: plain, portable row operations by entity name. */

@@ -60,6 +60,39 @@ describeEachDatabase('ArchiveWriter', (db) => {
     expect(await count(ARCHIVE_RECORD_ENTITY)).toBe(before + 1);
   });
 
+  describe("'unless-seen-here' entries (Tencent pushes)", () => {
+    const push = (n: number, body: string) => entry(n, { fresh: 'unless-seen-here', nonce: { key: `push-nonce-${n}`, bodyHash: body, expiresAtMs: 9_999_999_999_999 } });
+
+    it('looks up a retry this writer saw: a duplicate without a rerun; a replayed nonce with another body is refused', async () => {
+      const reruns: number[] = [];
+      const w = new ArchiveWriter({ store: new TypeOrmArchiveStore(db.dataSource), keyStore, shards: 4, maxBatch: 64, now: Date.now, onRerun: () => reruns.push(1) });
+      const first = await w.append(push(9100, 'body-a'));
+      expect(first.duplicate).toBe(false);
+      expect(await w.append(push(9100, 'body-a'))).toMatchObject({ duplicate: true, recordId: first.recordId });
+      await expect(w.append({ ...push(9101, 'body-b'), nonce: { key: 'push-nonce-9100', bodyHash: 'body-b', expiresAtMs: 9_999_999_999_999 } })).rejects.toBeInstanceOf(NonceReplayError);
+      expect(reruns).toEqual([]);
+    });
+
+    it('answers a retry or replay that reached another replica first after one rerun, without losing its batch mates', async () => {
+      const reruns: number[] = [];
+      const other = writerFor(db.dataSource, keyStore);
+      const w = new ArchiveWriter({ store: new TypeOrmArchiveStore(db.dataSource), keyStore, shards: 4, maxBatch: 64, now: Date.now, onRerun: () => reruns.push(1) });
+      const first = await other.append(push(9200, 'body-a'));
+      await other.append(push(9201, 'body-a'));
+      const before = await count(ARCHIVE_RECORD_ENTITY);
+      const [retry, replay, mate] = await Promise.allSettled([
+        w.append(push(9200, 'body-a')),
+        w.append({ ...push(9202, 'body-c'), nonce: { key: 'push-nonce-9201', bodyHash: 'body-c', expiresAtMs: 9_999_999_999_999 } }),
+        w.append(push(9203, 'body-d')),
+      ]);
+      expect(retry).toMatchObject({ status: 'fulfilled', value: { duplicate: true, recordId: first.recordId } });
+      expect(replay).toMatchObject({ status: 'rejected', reason: expect.any(NonceReplayError) });
+      expect(mate).toMatchObject({ status: 'fulfilled', value: { duplicate: false } });
+      expect(await count(ARCHIVE_RECORD_ENTITY)).toBe(before + 1);
+      expect(reruns.length).toBeGreaterThanOrEqual(1);
+    });
+  });
+
   it('commits the record, its outbox rows and its nonce together, with identifiers only as blind indexes', async () => {
     const result = await writer.append(entry(1, { nonce: { key: 'n1', bodyHash: 'b1', expiresAtMs: 1 } }));
     expect(result.duplicate).toBe(false);

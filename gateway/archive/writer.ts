@@ -40,6 +40,8 @@ interface Pending {
   /** On the first entry of an appendAll group: how many entries commit together, and the group's own effects. */
   group?: { size: number; effects?: (tx: EffectTransaction) => Promise<void> };
   eventId: string;
+  /** Look the dedupe key and nonce up before inserting (else a clash reruns the batch with lookups). */
+  lookUp: boolean;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -53,6 +55,8 @@ export interface ArchiveWriterOptions {
   maxPending?: number;
   now: () => number;
   onBatch?: (size: number, seconds: number) => void;
+  /** A batch is rerun after a unique violation (a key assumed new existed, or a concurrent writer got there first). */
+  onRerun?: () => void;
 }
 
 /** Derive the id apps dedupe on from the dedupe blind index (so it never equals an index value). */
@@ -68,6 +72,8 @@ export class ArchiveWriter {
   private closed = false;
   private idle: (() => void)[] = [];
   private pumpScheduled = false;
+  /** Dedupe keys and nonces appended lately: a 'unless-seen-here' entry repeating one is looked up. */
+  private readonly recent = new RecentKeys(100_000);
 
   constructor(private readonly opts: ArchiveWriterOptions) {}
 
@@ -81,8 +87,9 @@ export class ArchiveWriter {
     if (this.closed) return Promise.reject(new Error('archive writer is closed'));
     if (this.pending.length >= (this.opts.maxPending ?? 20_000)) return Promise.reject(new ArchiveBusyError());
     const record = this.prepare(entry);
+    const lookUp = this.needsLookUp(entry, record.dedupeBidx);
     return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ record, entry, eventId: eventIdFor(record.dedupeBidx), resolve, reject });
+      this.pending.push({ record, entry, eventId: eventIdFor(record.dedupeBidx), lookUp, resolve, reject });
       this.schedulePump();
     });
   }
@@ -105,7 +112,7 @@ export class ArchiveWriter {
       let failed = false;
       prepared.forEach(({ entry, record }, i) => {
         this.pending.push({
-          record, entry, eventId: eventIdFor(record.dedupeBidx),
+          record, entry, eventId: eventIdFor(record.dedupeBidx), lookUp: this.needsLookUp(entry, record.dedupeBidx),
           ...(i === 0 ? { group: { size: entries.length, ...(effects ? { effects } : {}) } } : {}),
           resolve: (r) => {
             results[i] = r;
@@ -126,6 +133,15 @@ export class ArchiveWriter {
     this.closed = true;
     if (this.inflight === 0 && this.pending.length === 0) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private needsLookUp(entry: ArchiveEntry, dedupeBidx: string): boolean {
+    if (entry.fresh !== 'unless-seen-here') return entry.fresh !== true;
+    const nonceKey = entry.nonce ? `nonce|${entry.nonce.key}` : undefined;
+    const seen = this.recent.has(dedupeBidx) || (nonceKey !== undefined && this.recent.has(nonceKey));
+    this.recent.add(dedupeBidx);
+    if (nonceKey !== undefined) this.recent.add(nonceKey);
+    return seen;
   }
 
   private prepare(entry: ArchiveEntry): Pending['record'] {
@@ -214,7 +230,10 @@ export class ArchiveWriter {
       } catch (err) {
         // A concurrent writer (another replica, or a Tencent retry in another batch)
         // inserted one of our dedupe keys or nonces first: rerun, the lookups now see it.
-        if (this.opts.store.isUniqueViolation(err) && attempt < 5) continue;
+        if (this.opts.store.isUniqueViolation(err) && attempt < 5) {
+          this.opts.onRerun?.();
+          continue;
+        }
         batch.forEach((p) => p.reject(err));
         return;
       }
@@ -224,9 +243,10 @@ export class ArchiveWriter {
   private async writeBatch(tx: ArchiveTransaction, batch: Pending[], shard: number, lookUpFresh: boolean): Promise<(AppendResult | Error)[]> {
     const now = tx.nowMs;
     const head = await tx.lockChainHead(shard);
-    const lookUp = [...new Set(batch.filter((p) => lookUpFresh || !p.entry.fresh).map((p) => p.record.dedupeBidx))];
+    const lookingUp = lookUpFresh ? batch : batch.filter((p) => p.lookUp);
+    const lookUp = [...new Set(lookingUp.map((p) => p.record.dedupeBidx))];
     const existing = lookUp.length > 0 ? await tx.findByDedupe(lookUp) : new Map<string, string>();
-    const nonceKeys = batch.flatMap((p) => (p.entry.nonce ? [p.entry.nonce.key] : []));
+    const nonceKeys = lookingUp.flatMap((p) => (p.entry.nonce ? [p.entry.nonce.key] : []));
     const seenNonces = nonceKeys.length > 0 ? await tx.findNonces([...new Set(nonceKeys)]) : new Map<string, string>();
     const existingOutbox = existing.size > 0 ? await tx.findOutbox([...new Set(existing.values())]) : new Map<string, { id: string; target: string }[]>();
 
@@ -289,5 +309,29 @@ export class ArchiveWriter {
       await tx.setChainHead(shard, seq, hash, now);
     }
     return results;
+  }
+}
+
+/** The last `capacity` distinct keys added (oldest forgotten first), for "seen here lately?". */
+class RecentKeys {
+  private readonly ring: (string | undefined)[];
+  private readonly keys = new Set<string>();
+  private next = 0;
+
+  constructor(private readonly capacity: number) {
+    this.ring = new Array<string | undefined>(capacity);
+  }
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  add(key: string): void {
+    if (this.keys.has(key)) return;
+    const oldest = this.ring[this.next];
+    if (oldest !== undefined) this.keys.delete(oldest);
+    this.ring[this.next] = key;
+    this.keys.add(key);
+    this.next = (this.next + 1) % this.capacity;
   }
 }

@@ -66,6 +66,8 @@ export async function acceptCallback(deps: InboundDeps, req: CallbackRequest): P
       payload: { mode: account.config.mode, plaintextXml: opened.plaintext, event: { ...event, raw: undefined } },
       outbox: account.subscribers.map((app) => ({ kind: 'forward' as const, target: app.id })),
       ...(effects ? { effects } : {}),
+      // Retries and replays are rare: looked up only when this replica saw the key lately, else a clash reruns the batch.
+      fresh: 'unless-seen-here',
       nonce: {
         key: sha256(`${account.config.id}|${timestamp}|${nonce}`),
         bodyHash: sha256(req.body),

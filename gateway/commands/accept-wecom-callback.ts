@@ -90,6 +90,8 @@ export async function acceptWecomCallback(deps: WecomCallbackDeps, req: WecomCal
       payload: { corpId: corp.config.corpId, plaintextXml: opened.plaintext, event: { ...event, raw: undefined } },
       outbox: [],
       // The same table as OA pushes (callback_nonce); the prefix keeps WeCom keys apart from OA accounts'.
+      // Retries and replays are rare: looked up only when this replica saw the key lately, else a clash reruns the batch.
+      fresh: 'unless-seen-here',
       nonce: {
         key: sha256(`wecom|${corpConfigId}|${timestamp}|${nonce}`),
         bodyHash: sha256(req.body),

@@ -3,7 +3,7 @@ import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../..
 import { createDataSource, type DatabaseConfig } from './data-source';
 import { isUniqueViolation } from './errors';
 import { CHAIN_HEAD_ENTITY, OA_CONTACT_ENTITY, type ChainHeadRow, type OaContactRow } from './entities';
-import { insertRows, selectWhereIn, updateWhere } from './statements';
+import { insertRows, selectWhereIn, updateRows, updateWhere } from './statements';
 
 const BIG = 2 ** 40 + 3;
 
@@ -55,6 +55,48 @@ describeEachDatabase('hot-path statements', (db) => {
       throw new Error('roll back');
     })).rejects.toThrow('roll back');
     expect(await selectWhereIn(db.dataSource.manager, OA_CONTACT_ENTITY, ['openidBidx'], 'openidBidx', ['tx-1'])).toEqual([]);
+  });
+
+  it('updates many rows each to its own values, in chunks, leaving other rows alone', async () => {
+    const m = db.dataSource.manager;
+    const n = 1203; // 181 rows per statement (SQL Server's parameter cap): 7 statements
+    await insertRows(m, OA_CONTACT_ENTITY, Array.from({ length: n }, (_, i) => contact(i, { openidBidx: `many-${i}` })));
+    await insertRows(m, OA_CONTACT_ENTITY, [contact(0, { accountId: 'oa-other', openidBidx: 'many-0' })]);
+    const updated = Array.from({ length: n }, (_, i) => ({
+      openidBidx: `many-${i}`, subscribed: i % 2, windowTrigger: i % 3 === 0 ? null : `t${i % 7}`, windowAt: i % 5 === 0 ? null : BIG * 2 + i, sentSince: i, updatedAt: BIG + i,
+    }));
+    // The same key twice: its last row is written.
+    const rows = [...updated, { ...updated[5]!, sentSince: 999 }];
+    expect(await updateRows(m, OA_CONTACT_ENTITY, 'openidBidx', ['subscribed', 'windowTrigger', 'windowAt', 'sentSince', 'updatedAt'], rows, { accountId: 'oa-1' })).toBe(n);
+    const read = await selectWhereIn(m, OA_CONTACT_ENTITY, ['openidBidx', 'subscribed', 'windowTrigger', 'windowAt', 'sentSince', 'updatedAt'], 'openidBidx', updated.map((u) => u.openidBidx), { accountId: 'oa-1' });
+    const byKey = new Map(read.map((r) => [r.openidBidx, r]));
+    for (const u of updated) expect(byKey.get(u.openidBidx)).toEqual(u.openidBidx === 'many-5' ? { ...u, sentSince: 999 } : u);
+    expect(await selectWhereIn(m, OA_CONTACT_ENTITY, ['windowAt', 'sentSince'], 'openidBidx', ['many-0'], { accountId: 'oa-other' })).toEqual([{ windowAt: BIG, sentSince: 0 }]);
+    expect(await updateRows(m, OA_CONTACT_ENTITY, 'openidBidx', ['sentSince'], [{ openidBidx: 'nobody', sentSince: 1 }], { accountId: 'oa-1' })).toBe(0);
+  });
+
+  it('reads rows in the order asked, and with a lock inside a transaction', async () => {
+    const m = db.dataSource.manager;
+    await insertRows(m, OA_CONTACT_ENTITY, ['c', 'a', 'b'].map((k, i) => contact(i, { openidBidx: `ord-${k}` })));
+    const order = { orderBy: ['openidBidx'] };
+    expect((await selectWhereIn(m, OA_CONTACT_ENTITY, ['openidBidx'], 'openidBidx', ['ord-b', 'ord-c', 'ord-a'], {}, order)).map((r) => r.openidBidx)).toEqual(['ord-a', 'ord-b', 'ord-c']);
+    await db.dataSource.transaction(async (tx) => {
+      expect(await selectWhereIn(tx, OA_CONTACT_ENTITY, ['openidBidx'], 'openidBidx', ['ord-c', 'ord-a'], {}, { ...order, lock: true })).toEqual([{ openidBidx: 'ord-a' }, { openidBidx: 'ord-c' }]);
+      if (db.kind !== 'postgres') return; // SQLite: one writer, no row locks to take
+      // Another connection cannot lock the rows this transaction holds, and can lock the one it does not.
+      const other = db.dataSource.createQueryRunner();
+      try {
+        const tryLock = (k: string) => other.query(`SELECT openid_bidx FROM oa_contact WHERE openid_bidx = $1 FOR UPDATE NOWAIT`, [k]).then(() => 'free', (e: { driverError?: { code?: string } }) => e.driverError?.code);
+        await other.startTransaction();
+        expect(await tryLock('ord-a')).toBe('55P03');
+        await other.rollbackTransaction();
+        await other.startTransaction();
+        expect(await tryLock('ord-b')).toBe('free');
+        await other.rollbackTransaction();
+      } finally {
+        await other.release();
+      }
+    });
   });
 
   it('reports a duplicate key as a unique violation, as TypeORM would', async () => {

@@ -5,8 +5,9 @@
  * executing them. Here the SQL text of each statement shape is built once
  * from the entity's metadata, with the driver's own identifier quoting and
  * placeholders ($n, ?, @n), and only plain portable SQL: SELECT / UPDATE with
- * `=` and `IN`, multi-row INSERT. Values pass through the columns'
- * transformers as TypeORM would.
+ * `=`, `IN` and CASE, multi-row INSERT, and the row lock TypeORM itself
+ * would write (FOR UPDATE, or SQL Server's UPDLOCK hint). Values pass
+ * through the columns' transformers as TypeORM would.
  *
  * On PostgreSQL the statements run as named prepared statements, parsed and
  * planned once per connection instead of once per call; elsewhere through
@@ -18,6 +19,7 @@ import { QueryFailedError, type DataSource, type EntityManager, type EntityMetad
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { ApplyValueTransformers } from 'typeorm/util/ApplyValueTransformers';
 import { bulkInsert } from './bulk-insert';
+import { chunk, rowsPerStatement } from './chunk';
 
 export type Row = Record<string, unknown>;
 
@@ -178,21 +180,35 @@ async function runUpdate(manager: EntityManager, plan: UpdatePlan, inProperty: s
   return (await runStatement(manager, shape.sql, paramsFor(shape, values))).affected;
 }
 
+/** Options of selectWhereIn. */
+export interface SelectOptions {
+  /** Lock the rows read for the rest of the transaction (FOR UPDATE; a table hint on SQL Server; SQLite has one writer and no row locks). */
+  lock?: boolean;
+  /** Return (and, with `lock`, lock) rows in this property order, ascending: writers locking in one order never deadlock. */
+  orderBy?: readonly string[];
+}
+
 /**
  * SELECT `select` FROM `entity` WHERE `inProperty` IN (`values`) [AND each `where` property equals its value],
  * in statements of at most 1,000 values. Rows come back keyed by property name, through the columns' transformers.
  */
-export async function selectWhereIn(manager: EntityManager, entity: string, select: readonly string[], inProperty: string, values: readonly unknown[], where: Row = {}): Promise<Row[]> {
+export async function selectWhereIn(manager: EntityManager, entity: string, select: readonly string[], inProperty: string, values: readonly unknown[], where: Row = {}, options: SelectOptions = {}): Promise<Row[]> {
   const ds = manager.connection;
   const out: Row[] = [];
   const whereKeys = Object.keys(where);
+  const type = ds.options.type;
+  const lock = options.lock === true && type !== 'better-sqlite3';
+  const orderBy = options.orderBy ?? [];
   for (let start = 0; start < values.length; start += 1000) {
     const part = values.slice(start, start + 1000);
-    const key = `S|${entity}|${select.join(',')}|${inProperty}|${part.length}|${whereKeys.join(',')}`;
+    const key = `S|${entity}|${select.join(',')}|${inProperty}|${part.length}|${whereKeys.join(',')}|${lock}|${orderBy.join(',')}`;
     const shape = cached(ds, key, () => {
       const b = new ShapeBuilder(ds, entity);
       const selected = select.map((p) => `${b.name(p)} AS ${ds.driver.escape(p)}`).join(', ');
-      return b.done(`SELECT ${selected} FROM ${b.table} WHERE ${b.conditions({ property: inProperty, count: part.length }, whereKeys)}`);
+      const hint = lock && type === 'mssql' ? ' WITH (UPDLOCK, ROWLOCK)' : '';
+      const order = orderBy.length > 0 ? ` ORDER BY ${orderBy.map((p) => b.name(p)).join(', ')}` : '';
+      const forUpdate = lock && type !== 'mssql' ? ' FOR UPDATE' : '';
+      return b.done(`SELECT ${selected} FROM ${b.table}${hint} WHERE ${b.conditions({ property: inProperty, count: part.length }, whereKeys)}${order}${forUpdate}`);
     });
     const metadata = ds.getMetadata(entity);
     for (const raw of (await runStatement(manager, shape.sql, paramsFor(shape, [...part, ...whereKeys.map((k) => where[k])]))).rows) {
@@ -237,5 +253,34 @@ export async function updateWhereIn(manager: EntityManager, entity: string, inPr
   const plan = planUpdate('updateWhereIn', entity, where, set);
   let affected = 0;
   for (let start = 0; start < values.length; start += 1000) affected += await runUpdate(manager, plan, inProperty, values.slice(start, start + 1000));
+  return affected;
+}
+
+/**
+ * UPDATE many rows of `entity`, each to its own values, in one statement per
+ * chunk: `c = CASE key WHEN <row 1's key> THEN <its c> WHEN … ELSE c END`
+ * for each property `c` of `set`, WHERE key IN (the rows' keys) AND every
+ * `where` property equals its value (the same for all rows, e.g. the rest of
+ * a composite primary key, so the index serves the IN). Plain SQL every
+ * dialect has; the ELSE branch gives the CASE its column's type, so no cast
+ * is needed for values PostgreSQL receives untyped. A key given twice is
+ * written with its last row.
+ * @returns rows changed
+ */
+export async function updateRows(manager: EntityManager, entity: string, key: string, set: readonly string[], rows: readonly Row[], where: Row = {}): Promise<number> {
+  const ds = manager.connection;
+  const plan = planUpdate('updateRows', entity, where, {});
+  const last = new Map<unknown, Row>();
+  for (const r of rows) last.set(r[key], r);
+  let affected = 0;
+  for (const part of chunk([...last.values()], Math.min(500, rowsPerStatement(2 * set.length + 1)))) {
+    const shape = cached(ds, `R|${entity}|${key}|${set.join(',')}|${part.length}|${plan.whereKeys.join(',')}`, () => {
+      const b = new ShapeBuilder(ds, entity);
+      const assignments = set.map((c) => `${b.name(c)} = CASE ${b.name(key)} ${part.map(() => `WHEN ${b.param(key)} THEN ${b.param(c)}`).join(' ')} ELSE ${b.name(c)} END`);
+      return b.done(`UPDATE ${b.table} SET ${assignments.join(', ')} WHERE ${b.conditions({ property: key, count: part.length }, plan.whereKeys)}`);
+    });
+    const values = [...set.flatMap((c) => part.flatMap((r) => [r[key], r[c]])), ...part.map((r) => r[key]), ...plan.whereKeys.map((k) => where[k])];
+    affected += (await runStatement(manager, shape.sql, paramsFor(shape, values))).affected;
+  }
   return affected;
 }

@@ -7,6 +7,7 @@ export interface GatewayMetrics {
   callbackSeconds: Histogram<'outcome'>;
   archiveBatchSize: Histogram;
   archiveCommitSeconds: Histogram;
+  archiveBatchReruns: Counter;
   archiveRecords: Counter<'record_type'>;
   forwards: Counter<'app' | 'outcome'>;
   outboxPending: Gauge;
@@ -34,6 +35,7 @@ export function createMetrics(): GatewayMetrics {
     callbackSeconds: new Histogram({ name: 'cgw_callback_duration_seconds', help: 'Callback handling time until the answer to Tencent', labelNames: ['outcome'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] }),
     archiveBatchSize: new Histogram({ name: 'cgw_archive_batch_size', help: 'Records committed per archive transaction', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [registry] }),
     archiveCommitSeconds: new Histogram({ name: 'cgw_archive_commit_seconds', help: 'Archive transaction time', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] }),
+    archiveBatchReruns: new Counter({ name: 'cgw_archive_batch_reruns_total', help: 'Archive transactions rerun after a unique-key clash (a retried or replayed push not seen by this replica, or a concurrent writer)', registers: [registry] }),
     archiveRecords: new Counter({ name: 'cgw_archive_records_total', help: 'Archive records committed', labelNames: ['record_type'], registers: [registry] }),
     forwards: new Counter({ name: 'cgw_forwards_total', help: 'Deliveries to internal apps by outcome', labelNames: ['app', 'outcome'], registers: [registry] }),
     outboxPending: new Gauge({ name: 'cgw_outbox_pending', help: 'Outbox rows not yet done', registers: [registry] }),

@@ -5,14 +5,15 @@
  * app sends. The archive stays the truth: this is a derived view.
  */
 import type { DataSource } from 'typeorm';
-import { In } from 'typeorm';
 import { OA_CONTACT_ENTITY, type OaContactRow } from '../db/entities';
 import type { ConnectionGate } from '../db/connection-gate';
 import { isUniqueViolation } from '../db/errors';
 import { chunk } from '../db/chunk';
-import { selectWhereIn } from '../db/statements';
+import { insertRows, selectWhereIn, updateRows, type Row } from '../db/statements';
 
 const CONTACT_PROPERTIES: (keyof OaContactRow)[] = ['accountId', 'openidBidx', 'subscribed', 'windowTrigger', 'windowAt', 'sentSince', 'updatedAt'];
+/** What a flush writes of a known follower (all but the key). */
+const WRITTEN_PROPERTIES: (keyof OaContactRow)[] = ['subscribed', 'windowTrigger', 'windowAt', 'sentSince', 'updatedAt'];
 
 /** What one inbound event says about its sender. */
 export interface ContactObservation {
@@ -95,12 +96,11 @@ export class ContactStore {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.gate.run(() => this.dataSource.transaction(async (m) => {
-          const repo = m.getRepository<OaContactRow>(OA_CONTACT_ENTITY);
-          const keys = [...new Set(batch.map((o) => o.openidBidx))];
+          const keys = [...new Set(batch.map((o) => o.openidBidx))].sort();
           // Locked (where the database has row locks), in key order: a replica writing the same followers waits and
           // then reads what this one wrote, so a later window is never overwritten by an earlier one.
-          const locked = this.dataSource.options.type === 'better-sqlite3' ? {} : { lock: { mode: 'pessimistic_write' as const } };
-          const existing = new Map((await repo.find({ where: { openidBidx: In(keys) }, order: { openidBidx: 'ASC', accountId: 'ASC' }, ...locked })).map((r) => [`${r.accountId}|${r.openidBidx}`, r]));
+          const read = (await selectWhereIn(m, OA_CONTACT_ENTITY, CONTACT_PROPERTIES, 'openidBidx', keys, {}, { lock: true, orderBy: ['openidBidx', 'accountId'] })) as unknown as OaContactRow[];
+          const existing = new Map(read.map((r) => [`${r.accountId}|${r.openidBidx}`, r]));
           const touched = new Map<string, OaContactRow>();
           for (const o of batch) {
             const key = `${o.accountId}|${o.openidBidx}`;
@@ -114,11 +114,15 @@ export class ContactStore {
             row.updatedAt = this.opts.now();
             touched.set(key, row);
           }
-          // In key order: replicas writing overlapping followers then lock rows in the same order and never deadlock.
-          for (const [key, row] of [...touched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-            if (existing.has(key)) await repo.update({ accountId: row.accountId, openidBidx: row.openidBidx }, row);
-            else await repo.insert(row);
+          // One UPDATE for the known followers and one INSERT for the new, each in key order (replicas writing
+          // overlapping new followers then insert them in the same order and never deadlock).
+          const sorted = [...touched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+          const known = sorted.filter(([key]) => existing.has(key)).map(([, row]) => row as unknown as Row);
+          const fresh = sorted.filter(([key]) => !existing.has(key)).map(([, row]) => row);
+          for (const accountId of new Set(known.map((r) => r.accountId))) {
+            await updateRows(m, OA_CONTACT_ENTITY, 'openidBidx', WRITTEN_PROPERTIES, known.filter((r) => r.accountId === accountId), { accountId });
           }
+          if (fresh.length > 0 && !(await insertRows(m, OA_CONTACT_ENTITY, fresh))) throw new Error('follower rows of different shapes');
         }));
         return;
       } catch (err) {
