@@ -93,6 +93,13 @@ export interface GatewayOptions {
    * and checkpoint numbers are primary keys).
    */
   housekeeping?: boolean;
+  /**
+   * This process's place among the workers of one host (server.workers): its
+   * archive writer writes only the chain shards numbered index,
+   * index + count, …, so the workers' concurrent batches never queue on each
+   * other's chain-head locks. Default: the only worker.
+   */
+  worker?: { index: number; count: number };
   /** Gateway msgids (tests force a collision); a per-process source otherwise. */
   msgIds?: MsgIdSource;
   /** Hooks into the WeCom callback endpoint (consent ledger effects, after-archive observers); merged over the built-in msgaudit_notify wake-up. */
@@ -166,6 +173,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     store: archiveStore,
     keyStore,
     shards: config.archive.shards,
+    ...(options.worker ? { worker: options.worker } : {}),
     maxBatch: config.archive.maxBatch,
     maxPending: config.archive.maxPending,
     now,

@@ -2,7 +2,10 @@
  * The archive writer. Every append is envelope-encrypted and blind-indexed up
  * front, then committed with group commit: appends that arrive while a batch is
  * committing form the next batch, so a busy gateway commits hundreds of
- * records per transaction and an idle one commits each at once. Nobody's
+ * records per transaction and an idle one commits each at once. A second
+ * batch starts beside a running one only once appends pile up
+ * (parallelBatchMin): every transaction costs the same few round trips
+ * whatever its size, so fewer, larger ones spend less CPU. Nobody's
  * promise resolves before the transaction holding its record, its outbox rows
  * and its nonce has committed (archive before effect; no ack before commit).
  *
@@ -50,7 +53,16 @@ export interface ArchiveWriterOptions {
   store: ArchiveStore;
   keyStore: KeyStore;
   shards: number;
+  /**
+   * This writer's place among the worker processes of one host: it writes
+   * only the shards index, index + count, … (all of them when there are more
+   * workers than shards), so the workers never wait on each other's
+   * chain-head locks. Replicas on other hosts still share every shard.
+   */
+  worker?: { index: number; count: number };
   maxBatch: number;
+  /** Appends that must be waiting before a batch starts while another is still committing (default 16). */
+  parallelBatchMin?: number;
   /** Appends allowed to wait for a batch; beyond this, append rejects with ArchiveBusyError (default 20,000). */
   maxPending?: number;
   now: () => number;
@@ -181,7 +193,10 @@ export class ArchiveWriter {
   }
 
   private pump(): void {
-    while (this.pending.length > 0 && this.inflight < this.opts.store.maxConcurrentBatches) {
+    // One batch at a time until appends pile up: a busy gateway then commits fewer, larger transactions
+    // (each costs the same handful of round trips whatever its size), an idle one still commits each at once.
+    const pileUp = this.opts.parallelBatchMin ?? 16;
+    while (this.pending.length > 0 && this.inflight < this.opts.store.maxConcurrentBatches && (this.inflight === 0 || this.pending.length >= pileUp)) {
       const shard = this.takeShard();
       if (shard === undefined) return;
       const batch = this.pending.splice(0, this.batchLength());
@@ -206,10 +221,12 @@ export class ArchiveWriter {
   }
 
   private takeShard(): number | undefined {
-    for (let i = 0; i < this.opts.shards; i++) {
-      const shard = (this.nextShard + i) % this.opts.shards;
-      if (!this.busyShards.has(shard)) {
-        this.nextShard = (shard + 1) % this.opts.shards;
+    const { shards, worker } = this.opts;
+    for (let i = 0; i < shards; i++) {
+      const shard = (this.nextShard + i) % shards;
+      const own = !worker || worker.count > shards || shard % worker.count === worker.index % worker.count;
+      if (own && !this.busyShards.has(shard)) {
+        this.nextShard = (shard + 1) % shards;
         this.busyShards.add(shard);
         return shard;
       }

@@ -28,7 +28,7 @@ export async function serve(config: GatewayConfig, logger: Logger): Promise<Serv
   const workers = config.server.workers;
   if (workers > 1 && cluster.isPrimary) return runPrimary(config, logger, workers);
   const index = Number(process.env[WORKER_INDEX_ENV] ?? 0);
-  const gateway = await createGateway(config, { logger, housekeeping: index === 0 });
+  const gateway = await createGateway(config, { logger, housekeeping: index === 0, worker: { index, count: workers } });
   const { port } = await gateway.listen();
   return { port, gateway, stop: () => gateway.close() };
 }
