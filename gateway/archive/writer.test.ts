@@ -253,6 +253,70 @@ describe('ArchiveWriter replicas [postgres]', () => {
   });
 });
 
+describe('ArchiveWriter batch scheduling [postgres]', () => {
+  // Records each transaction's shard and how many ran at once.
+  function observedStore(dataSource: DataSource) {
+    const store = new TypeOrmArchiveStore(dataSource);
+    const seen = { shards: new Set<number>(), running: 0, maxRunning: 0 };
+    const transaction = store.transaction.bind(store);
+    store.transaction = (nowMs, fn) => transaction(nowMs, async (tx) => {
+      seen.running += 1;
+      seen.maxRunning = Math.max(seen.maxRunning, seen.running);
+      const lock = tx.lockChainHead.bind(tx);
+      tx.lockChainHead = async (shard) => {
+        seen.shards.add(shard);
+        return lock(shard);
+      };
+      try {
+        await new Promise((r) => setTimeout(r, 20)); // a slow commit: later appends pile up meanwhile
+        return await fn(tx);
+      } finally {
+        seen.running -= 1;
+      }
+    });
+    return { store, seen };
+  }
+
+  it('starts a second batch beside a running one only once parallelBatchMin appends wait', async () => {
+    const db = await openTestDatabase('postgres');
+    try {
+      const keyStore = new MemoryKeyStore();
+      const few = observedStore(db.dataSource);
+      const a = new ArchiveWriter({ store: few.store, keyStore, shards: 4, maxBatch: 64, parallelBatchMin: 8, now: Date.now });
+      await a.init();
+      const first = a.append(entry(1));
+      await new Promise((r) => setImmediate(r));
+      await Promise.all([first, ...Array.from({ length: 7 }, (_, i) => a.append(entry(10 + i)))]);
+      expect(few.seen.maxRunning).toBe(1);
+
+      const many = observedStore(db.dataSource);
+      const b = new ArchiveWriter({ store: many.store, keyStore, shards: 4, maxBatch: 64, parallelBatchMin: 8, now: Date.now });
+      const head = b.append(entry(100));
+      await new Promise((r) => setImmediate(r));
+      await Promise.all([head, ...Array.from({ length: 8 }, (_, i) => b.append(entry(110 + i)))]);
+      expect(many.seen.maxRunning).toBe(2);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('a worker process of a host writes only its own shards', async () => {
+    const db = await openTestDatabase('postgres');
+    try {
+      const keyStore = new MemoryKeyStore();
+      const observed = [0, 1].map(() => observedStore(db.dataSource));
+      const writers = observed.map(({ store }, index) => new ArchiveWriter({ store, keyStore, shards: 6, maxBatch: 4, parallelBatchMin: 1, worker: { index, count: 2 }, now: Date.now }));
+      await writers[0]!.init();
+      await Promise.all(writers.flatMap((w, wi) => Array.from({ length: 60 }, (_, i) => w.append(entry(1000 * (wi + 1) + i)))));
+      expect([...observed[0]!.seen.shards].sort()).toEqual([0, 2, 4]);
+      expect([...observed[1]!.seen.shards].sort()).toEqual([1, 3, 5]);
+      expect((await verifyArchive(db.dataSource, { trustedCaPem: pki.ca.certPem })).chainFindings).toEqual([]);
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
 function silent() {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('pino')({ level: 'silent' });
