@@ -8,6 +8,7 @@ import { chunk, rowsPerStatement } from '../db/chunk';
 import { bulkInsert } from '../db/bulk-insert';
 import { insertRows, selectWhereIn, updateWhere, updateWhereIn } from '../db/statements';
 import { ConnectionGate } from '../db/connection-gate';
+import { PgArchiveTransaction } from './pg-transaction';
 import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from './store';
 import type { StoredRecord } from './types';
 
@@ -27,6 +28,20 @@ export class TypeOrmArchiveStore implements ArchiveStore {
   }
 
   transaction<T>(nowMs: number, fn: (tx: ArchiveTransaction) => Promise<T>): Promise<T> {
+    if (this.dataSource.options.type === 'postgres') {
+      return this.gate.run(async () => {
+        const pg = await PgArchiveTransaction.open(this.dataSource);
+        try {
+          const tx = new Tx(pg.manager, this.lockHeads, nowMs, pg);
+          const result = await fn(tx);
+          await tx.flushGathered();
+          await pg.commit();
+          return result;
+        } finally {
+          await pg.release();
+        }
+      });
+    }
     return this.gate.run(() => this.dataSource.transaction(async (manager) => {
       const tx = new Tx(manager, this.lockHeads, nowMs);
       const result = await fn(tx);
@@ -79,10 +94,19 @@ class Tx implements ArchiveTransaction {
   /** Effects' gathered updates not yet written, by shape (entity, key, other where values, set). */
   private readonly updates = new Map<string, GatheredUpdate>();
 
-  constructor(private readonly m: EntityManager, private readonly lock: boolean, readonly nowMs: number) {}
+  /** `pg`: on PostgreSQL, the transaction's combined first and last round trips (pg-transaction.ts); TypeORM's transaction elsewhere. */
+  constructor(private readonly m: EntityManager, private readonly lock: boolean, readonly nowMs: number, private readonly pg?: PgArchiveTransaction) {}
+
+  /** Before a statement: the transaction begun, and what the effects gathered written. */
+  private async ready(): Promise<void> {
+    await this.pg?.begin();
+    await this.flushGathered();
+  }
 
   /** Write what the effects gathered: inserts first (an update may target a row inserted in this batch), then updates. */
   async flushGathered(): Promise<void> {
+    if (this.inserts.size === 0 && this.updates.size === 0) return;
+    await this.pg?.begin();
     await this.flushInserts();
     for (const [shape, u] of this.updates) {
       this.updates.delete(shape);
@@ -124,19 +148,21 @@ class Tx implements ArchiveTransaction {
 
   async lockChainHead(shard: number): Promise<{ seq: number; hash: string }> {
     await this.flushGathered();
-    const [head] = await selectWhereIn(this.m, CHAIN_HEAD_ENTITY, ['seq', 'headHash'], 'shard', [shard], {}, { lock: this.lock });
+    const head = this.pg
+      ? await this.pg.lockHead(shard)
+      : (await selectWhereIn(this.m, CHAIN_HEAD_ENTITY, ['seq', 'headHash'], 'shard', [shard], {}, { lock: this.lock })).map((h) => ({ seq: h.seq as number, hash: h.headHash as string }))[0];
     if (!head) throw new Error(`chain head for shard ${shard} missing (archive writer not initialised)`);
-    return { seq: head.seq as number, hash: head.headHash as string };
+    return head;
   }
 
   async findByDedupe(dedupeBidxs: string[]): Promise<Map<string, string>> {
-    await this.flushGathered();
+    await this.ready();
     const rows = await selectWhereIn(this.m, ARCHIVE_RECORD_ENTITY, ['id', 'dedupeBidx'], 'dedupeBidx', dedupeBidxs);
     return new Map(rows.map((r) => [r.dedupeBidx as string, r.id as string]));
   }
 
   async findOutbox(recordIds: string[]): Promise<Map<string, { id: string; target: string }[]>> {
-    await this.flushGathered();
+    await this.ready();
     const out = new Map<string, { id: string; target: string }[]>();
     for (const r of await selectWhereIn(this.m, OUTBOX_ENTITY, ['id', 'recordId', 'target'], 'recordId', recordIds)) {
       const recordId = r.recordId as string;
@@ -146,13 +172,13 @@ class Tx implements ArchiveTransaction {
   }
 
   async findNonces(keys: string[]): Promise<Map<string, string>> {
-    await this.flushGathered();
+    await this.ready();
     const rows = await selectWhereIn(this.m, CALLBACK_NONCE_ENTITY, ['nonceKey', 'bodyHash'], 'nonceKey', keys);
     return new Map(rows.map((r) => [r.nonceKey as string, r.bodyHash as string]));
   }
 
   async findCustomers(personBidxs: string[]): Promise<Map<string, string>> {
-    await this.flushGathered();
+    await this.ready();
     const latest = new Map<string, { action: string; customerBidx: string | null; recordedAt: number; occurredAt: number }>();
     const rows = (await selectWhereIn(this.m, PII_BINDING_ENTITY, ['personBidx', 'action', 'customerBidx', 'recordedAt', 'occurredAt'], 'personBidx', personBidxs)) as unknown as PiiBindingRow[];
     for (const r of rows) {
@@ -165,7 +191,7 @@ class Tx implements ArchiveTransaction {
   }
 
   async insertRecords(rows: StoredRecord[], customers?: ReadonlyMap<string, string>): Promise<void> {
-    await this.flushGathered();
+    await this.ready();
     await bulkInsert(this.m, 'archive_record', RECORD_COLUMNS, rows.map((r) => [
       r.id, r.shard, r.shardSeq, r.recordType, r.accountBidx, r.subjectBidx, (r.subjectBidx && customers?.get(r.subjectBidx)) || null, r.timeBucketBidx, r.dedupeBidx,
       r.keyId, r.wrappedKey, r.iv, r.ciphertext, r.prevHash, r.recordHash,
@@ -173,12 +199,12 @@ class Tx implements ArchiveTransaction {
   }
 
   async insertOutbox(rows: OutboxInsert[]): Promise<void> {
-    await this.flushGathered();
+    await this.ready();
     await bulkInsert(this.m, 'outbox', OUTBOX_COLUMNS, rows.map((r) => [r.id, r.recordId, r.kind, r.target, 'pending', 0, r.nextAttemptAtMs, null, r.nowMs, r.nowMs, null]));
   }
 
   async insertNonces(rows: NonceInsert[]): Promise<void> {
-    await this.flushGathered();
+    await this.ready();
     await bulkInsert(this.m, 'callback_nonce', ['nonce_key', 'body_hash', 'expires_at'], rows.map((r) => [r.key, r.bodyHash, r.expiresAtMs]));
   }
 
@@ -190,19 +216,21 @@ class Tx implements ArchiveTransaction {
   }
 
   async update(entity: string, where: Record<string, unknown>, set: Record<string, unknown>): Promise<number> {
-    await this.flushGathered();
+    await this.ready();
     if (Object.values(where).every((v) => v !== null && typeof v !== 'object')) return updateWhere(this.m, entity, where, set);
     const result = await this.m.getRepository(entity).update(where, set);
     return result.affected ?? 0;
   }
 
   async findOne<T>(entity: string, where: Record<string, unknown>): Promise<T | null> {
-    await this.flushGathered();
+    await this.ready();
     return (await this.m.getRepository(entity).findOneBy(where)) as T | null;
   }
 
   async setChainHead(shard: number, seq: number, hash: string, nowMs: number): Promise<void> {
-    await this.flushGathered();
+    if (![shard, seq, nowMs].every(Number.isSafeInteger) || !/^[0-9a-f]{64}$/.test(hash)) throw new RangeError('chain head values must be integers and a hex SHA-256');
+    await this.ready();
+    if (this.pg) return this.pg.setHeadAtCommit(shard, seq, hash, nowMs);
     await updateWhere(this.m, CHAIN_HEAD_ENTITY, { shard }, { seq, headHash: hash, updatedAt: nowMs });
   }
 }
