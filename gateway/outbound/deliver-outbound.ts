@@ -28,7 +28,7 @@ export interface KnownDelivery {
  * `known` (the submitting request's own row and payload, its deliver row created claimed) skips reading them back and claiming.
  */
 export async function deliverOutbound(deps: OutboundDeps, outboxId: string, options: { inlineDeadlineMs?: number; known?: KnownDelivery } = {}): Promise<DeliveryState> {
-  const attempt = options.known ? attemptKnown(deps, outboxId, options.known) : attemptDelivery(deps, outboxId);
+  const attempt = options.known ? attemptKnown(deps, outboxId, options.known, options.inlineDeadlineMs !== undefined) : attemptDelivery(deps, outboxId);
   if (options.inlineDeadlineMs === undefined) return attempt;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<DeliveryState>((resolve) => {
@@ -60,25 +60,37 @@ async function attemptDelivery(deps: OutboundDeps, outboxId: string): Promise<De
 }
 
 // The inline attempt right after submission: the row is new (0 attempts), created claimed by the submitting request, and its content is in hand.
-async function attemptKnown(deps: OutboundDeps, outboxId: string, known: KnownDelivery): Promise<DeliveryState> {
-  return sendAndRecord(deps, outboxId, 0, known.msg, known.submitted);
+async function attemptKnown(deps: OutboundDeps, outboxId: string, known: KnownDelivery, answerFirst: boolean): Promise<DeliveryState> {
+  return sendAndRecord(deps, outboxId, 0, known.msg, known.submitted, answerFirst);
 }
 
-async function sendAndRecord(deps: OutboundDeps, outboxId: string, priorAttempts: number, msg: OutboundMessageRow, submitted: SubmittedPayload): Promise<DeliveryState> {
+/**
+ * Call Tencent and record its answer. `answerFirst` (the app waits inline):
+ * resolve with Tencent's final answer as soon as it is in, while its record
+ * commits; the app then waits for one archive commit (its submission's),
+ * not two. What the app is told is Tencent's own answer either way, and the
+ * message is already archived; should the record fail to commit, the row's
+ * claim lapses and the sweeper retries, as after a crash at this point.
+ */
+async function sendAndRecord(deps: OutboundDeps, outboxId: string, priorAttempts: number, msg: OutboundMessageRow, submitted: SubmittedPayload, answerFirst = false): Promise<DeliveryState> {
+  const record = async (recording: Promise<void>) => {
+    if (!answerFirst) return recording;
+    recording.catch((err: unknown) => deps.logger.error({ msgid: msg.id, outboxId, err }, "recording Tencent's answer failed; the message is retried once its claim lapses"));
+  };
   const target = { product: submitted.message.product, accountId: msg.accountId, ...(submitted.secret ? { secret: submitted.secret } : {}) };
   const outcome = await deps.tencent.send(target, submitted.tencentPath, submitted.message.body, deps.config.claimMs / 2);
   const attempts = priorAttempts + 1;
   deps.observe?.delivery(msg.kind, outcome.ok ? 'delivered' : outcome.retry === 'never' || attempts >= deps.config.maxAttempts ? 'failed' : 'retry');
   if (outcome.ok) {
     deps.logger.info({ msgid: msg.id, kind: msg.kind, attempts }, 'outbound message delivered');
-    await finish(deps, msg, outboxId, attempts, outcome, 'delivered');
+    await record(finish(deps, msg, outboxId, attempts, outcome, 'delivered'));
     return { state: 'delivered', response: outcome.response };
   }
   if (outcome.retry === 'never' || attempts >= deps.config.maxAttempts) {
     deps.logger.warn({ msgid: msg.id, kind: msg.kind, attempts, errcode: outcome.errcode }, outcome.retry === 'never' ? 'Tencent refused the outbound message; not retried' : 'outbound message failed after its last attempt');
   }
   if (outcome.retry === 'never') {
-    await finish(deps, msg, outboxId, attempts, outcome, 'failed');
+    await record(finish(deps, msg, outboxId, attempts, outcome, 'failed'));
     return { state: 'rejected', errcode: outcome.errcode ?? -1, errmsg: outcome.errmsg };
   }
   if (attempts >= deps.config.maxAttempts) {

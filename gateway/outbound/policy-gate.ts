@@ -80,7 +80,7 @@ async function windowEnd(deps: PolicyGateDeps, message: OutboundMessage, known?:
   return row?.windowAt != null && rule ? row.windowAt + rule.validityMs : null;
 }
 
-async function windowView(deps: PolicyGateDeps, message: OutboundMessage, known?: FollowerRows): Promise<WindowView> {
+async function windowView(deps: PolicyGateDeps, message: OutboundMessage, known?: FollowerRows | Promise<FollowerRows>): Promise<WindowView> {
   const recipients: Record<string, WindowAction[]> = {};
   for (const r of message.recipients) {
     if (r.type !== 'openid') continue;
@@ -94,7 +94,8 @@ async function windowView(deps: PolicyGateDeps, message: OutboundMessage, known?
 }
 
 // The caller's rows when it read this account's followers for the message already; the store otherwise.
-async function follower(deps: PolicyGateDeps, accountId: string, openidBidx: string, known?: FollowerRows) {
+async function follower(deps: PolicyGateDeps, accountId: string, openidBidx: string, reading?: FollowerRows | Promise<FollowerRows>) {
+  const known = await reading;
   return known?.accountId === accountId ? (known.here.get(openidBidx) ?? null) : deps.contacts.get(accountId, openidBidx);
 }
 

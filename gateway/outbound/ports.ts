@@ -4,11 +4,11 @@ import type { OutboundMessage } from '../../connectors/canonical/outbound-messag
 import type { MultipartFile } from '../../connectors/wechat/api/multipart';
 import type { FollowerRows } from './contact-store';
 
-/** `atRelease`: re-evaluation of an approved message (its own recipients are not counted twice); `now`: evaluate as of that instant (dry-runs); `followers`: the recipients' rows the caller already read (one read per message). */
+/** `atRelease`: re-evaluation of an approved message (its own recipients are not counted twice); `now`: evaluate as of that instant (dry-runs); `followers`: the recipients' rows the caller read (one read per message; a promise while that read is still out). */
 export interface DecideOptions {
   atRelease?: boolean;
   now?: number;
-  followers?: FollowerRows;
+  followers?: FollowerRows | Promise<FollowerRows>;
   /**
    * A disclosure the gateway itself sends (the consent notice, whose text is configuration compliance owns):
    * not retail communication, so FINRA 2210's same-content count does not apply. Every other rule does.

@@ -36,15 +36,19 @@ const PERSONAL_RECIPIENTS = new Set(['openid', 'external_userid', 'userid']);
 export async function submitOutbound(deps: OutboundDeps, input: SubmitInput): Promise<SubmitAnswer> {
   const now = deps.now();
   const { classified } = input;
-  // One read of the recipients' follower rows serves the account check here and the window rule in the policy.
-  const openids = classified.product === 'oa' ? classified.recipients.filter((r) => r.type === 'openid').map((r) => deps.subjectIndex(r.id)) : [];
-  const followers = openids.length > 0 ? await deps.contacts.followers(input.accountId, openids) : undefined;
-  if (followers?.elsewhere) throw new OutboundShapeError(40003, 'openid does not belong to this account');
   const message: OutboundMessage = {
     id: String(deps.nextMsgId(now)), kind: classified.kind, product: classified.product, accountId: input.accountId, appId: input.app.id,
     msgtype: classified.msgtype, recipients: classified.recipients, texts: classified.texts, body: input.body, contentHash: classified.contentHash, submittedAt: now,
   };
-  const decision = input.decision ?? (await deps.policy.decide(message, { ...(followers ? { followers } : {}), ...(input.notRetail ? { notRetail: true } : {}) }));
+  // One read of the recipients' follower rows serves the account check here and the window rule in the policy; the
+  // policy's other lookups (FINRA count, quotas, consent) go out while it is read, not after.
+  const openids = classified.product === 'oa' ? classified.recipients.filter((r) => r.type === 'openid').map((r) => deps.subjectIndex(r.id)) : [];
+  const reading = openids.length > 0 ? deps.contacts.followers(input.accountId, openids) : undefined;
+  const deciding = input.decision ? Promise.resolve(input.decision) : deps.policy.decide(message, { ...(reading ? { followers: reading } : {}), ...(input.notRetail ? { notRetail: true } : {}) });
+  deciding.catch(() => undefined); // awaited below unless the account check throws first
+  const followers = await reading;
+  if (followers?.elsewhere) throw new OutboundShapeError(40003, 'openid does not belong to this account');
+  const decision = await deciding;
   const status: OutboundStatus = decision.outcome === 'deny' ? 'denied' : decision.outcome === 'hold' ? 'held' : 'queued';
   const ttlMs = decision.approval?.ttlMs ?? deps.config.heldTtlHours * 3_600_000;
   // A held customer-service message cannot outlive its 48-hour window: Tencent would refuse it (45015).
