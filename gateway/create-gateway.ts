@@ -340,7 +340,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     { name: 'database', check: async () => { await dataSource.query('SELECT 1'); return { ok: true }; } },
     { name: 'queue', check: () => queue.health() },
   ], () => shuttingDown);
+  // Tencent's pushes first: the busiest path skips the other apps' routing (no other app serves /callback/oa/).
   const callbacks = callbackRoutes(deps, config.callbacks.maxBodyBytes);
+  app.use(callbacks.routes()).use(callbacks.allowedMethods());
   app.use(ops.routes()).use(ops.allowedMethods());
   const admin = createAdminApi({
     config: config.admin,
@@ -367,7 +369,6 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   app.use(compatApi({
     accounts: deps.accounts, corps: new Map(config.corps.map((c) => [c.id, c])), apps, tokens: appTokens, outbound, audit: outboundAudit, config: config.outbound, now, logger,
   }));
-  app.use(callbacks.routes()).use(callbacks.allowedMethods());
   // --- WeCom callbacks (/callback/wecom/:corp): begin ---
   const wecomCallbacks = wecomCallbackRoutes(wecomCallbackDeps(config, {
     archive: writer, now, logger, metrics,

@@ -86,6 +86,7 @@ export class ArchiveWriter {
   private pumpScheduled = false;
   /** Dedupe keys and nonces appended lately: a 'unless-seen-here' entry repeating one is looked up. */
   private readonly recent = new RecentKeys(100_000);
+  private fewValues: { key: Buffer | null; byValue: Map<string, string> } = { key: null, byValue: new Map() };
 
   constructor(private readonly opts: ArchiveWriterOptions) {}
 
@@ -156,6 +157,15 @@ export class ArchiveWriter {
     return seen;
   }
 
+  /** Blind indexes of columns with few distinct values (accounts, days), computed once each: an HMAC per record each was a measurable share of a callback. */
+  private fewValuesIndex(indexKey: Buffer, purpose: 'account' | 'time-bucket', value: string): string {
+    if (this.fewValues.key !== indexKey || this.fewValues.byValue.size >= 10_000) this.fewValues = { key: indexKey, byValue: new Map() };
+    const cacheKey = `${purpose}|${value}`;
+    let index = this.fewValues.byValue.get(cacheKey);
+    if (index === undefined) this.fewValues.byValue.set(cacheKey, (index = blindIndex(indexKey, purpose, value)));
+    return index;
+  }
+
   private prepare(entry: ArchiveEntry): Pending['record'] {
     const { keyStore } = this.opts;
     const indexKey = keyStore.indexKey();
@@ -166,9 +176,9 @@ export class ArchiveWriter {
     return {
       id,
       recordType: entry.recordType,
-      accountBidx: blindIndex(indexKey, 'account', entry.accountId),
+      accountBidx: this.fewValuesIndex(indexKey, 'account', entry.accountId),
       subjectBidx: entry.subject === null ? null : blindIndex(indexKey, 'subject', entry.subject),
-      timeBucketBidx: blindIndex(indexKey, 'time-bucket', timeBucket(entry.occurredAtMs, 'day')),
+      timeBucketBidx: this.fewValuesIndex(indexKey, 'time-bucket', timeBucket(entry.occurredAtMs, 'day')),
       dedupeBidx: blindIndex(indexKey, 'dedupe', entry.dedupeKey),
       keyId: sealed.keyId,
       wrappedKey: sealed.wrappedKey,
