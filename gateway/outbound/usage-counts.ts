@@ -10,9 +10,13 @@ import type { OutboundMessageStore } from './message-store';
 
 interface Entry {
   count: number;
+  /** False until the first read lands. */
+  fetched: boolean;
   fetchedAt: number;
   windowStart: number;
   kinds: ReadonlySet<string>;
+  /** A re-read in progress: every caller meanwhile shares it (or the current count), never a COUNT of its own. */
+  refreshing?: Promise<number>;
 }
 
 export class UsageCounts {
@@ -20,15 +24,37 @@ export class UsageCounts {
 
   constructor(private readonly messages: Pick<OutboundMessageStore, 'countForApp'>, private readonly opts: { refreshMs: number }) {}
 
-  /** The app's messages of `kinds` since `windowStart` (epoch ms) as of `now`, before the one being decided. */
+  /**
+   * The app's messages of `kinds` since `windowStart` (epoch ms) as of `now`, before the one being decided.
+   * A count past its refresh interval is answered as it stands while one re-read runs; a count of another
+   * day (the window rolled over), or none yet, waits for the read, which concurrent callers share.
+   */
   async count(appId: string, kinds: ReadonlySet<string>, window: 'day' | 'minute', windowStart: number, now: number): Promise<number> {
     const key = `${appId}|${window}|${[...kinds].sort().join(',')}`;
     const hit = this.entries.get(key);
     // A day window is cached until it rolls over; the sliding minute only for the refresh interval.
-    if (hit && now - hit.fetchedAt < this.opts.refreshMs && (window === 'minute' || hit.windowStart === windowStart)) return hit.count;
-    const count = await this.messages.countForApp(appId, windowStart, [...kinds]);
-    this.entries.set(key, { count, fetchedAt: now, windowStart, kinds });
-    return count;
+    const sameWindow = hit !== undefined && (window === 'minute' || hit.windowStart === windowStart);
+    if (sameWindow && hit.fetched) {
+      if (now - hit.fetchedAt >= this.opts.refreshMs && !hit.refreshing) void this.read(key, appId, kinds, windowStart, now, hit).catch(() => undefined); // the next caller retries
+      return hit.count;
+    }
+    if (sameWindow && hit.refreshing) return hit.refreshing;
+    return this.read(key, appId, kinds, windowStart, now, undefined);
+  }
+
+  private read(key: string, appId: string, kinds: ReadonlySet<string>, windowStart: number, now: number, prior: Entry | undefined): Promise<number> {
+    const refreshing = this.messages.countForApp(appId, windowStart, [...kinds]).then(
+      (count) => {
+        this.entries.set(key, { count, fetched: true, fetchedAt: now, windowStart, kinds });
+        return count;
+      },
+      (err: unknown) => {
+        if (this.entries.get(key)?.refreshing === refreshing) this.entries.set(key, { ...this.entries.get(key)!, refreshing: undefined });
+        throw err;
+      },
+    );
+    this.entries.set(key, prior ? { ...prior, refreshing } : { count: 0, fetched: false, fetchedAt: now, windowStart, kinds, refreshing });
+    return refreshing;
   }
 
   /** Count a message this replica is about to archive as sent (allowed or held). */
