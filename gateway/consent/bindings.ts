@@ -14,6 +14,7 @@ import type { ConnectionGate } from '../db/connection-gate';
 import { ARCHIVE_RECORD_ENTITY, PII_BINDING_ENTITY, type ArchiveRecordRow, type PiiBindingRow } from '../db/entities';
 import { canonicalJson } from '../../connectors/canonical/json';
 import { ConsentInputError, checkPerson } from './ledger';
+import { selectWhereIn } from '../db/statements';
 import { PersonCache } from './person-cache';
 import { CUSTOMER_ID, personsChangedSince, type PersonIndex } from './person-index';
 import type { BindInput, BindingRecord, Bindings, PersonRef } from './ports';
@@ -172,8 +173,9 @@ export class TypeOrmBindings implements Bindings {
     return openRecord(this.deps.keyStore, { keyId: r.keyId, wrappedKey: r.wrappedKey, iv: r.iv, ciphertext: r.ciphertext }, aad(r.id)).toString('utf8');
   }
 
-  private rows(personBidxs: string[]): Promise<PiiBindingRow[]> {
-    return this.deps.gate.run(() => this.deps.dataSource.getRepository<PiiBindingRow>(PII_BINDING_ENTITY).findBy({ personBidx: In(personBidxs) }));
+  private async rows(personBidxs: string[]): Promise<PiiBindingRow[]> {
+    const properties = this.deps.dataSource.getMetadata(PII_BINDING_ENTITY).columns.map((c) => c.propertyName);
+    return (await this.deps.gate.run(() => selectWhereIn(this.deps.dataSource.manager, PII_BINDING_ENTITY, properties, 'personBidx', personBidxs))) as unknown as PiiBindingRow[];
   }
 }
 

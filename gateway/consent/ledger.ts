@@ -14,6 +14,7 @@ import { CONSENT_ENTRY_ENTITY, type ConsentEntryRow } from '../db/entities';
 import { canonicalJson } from '../../connectors/canonical/json';
 import { CONSENT_LANGUAGES } from './config';
 import { deriveConsent, LEDGER_PURPOSES } from './derive';
+import { selectWhereIn } from '../db/statements';
 import { PersonCache } from './person-cache';
 import { PERSON_ID, personsChangedSince, type PersonIndex } from './person-index';
 import type { ConsentEntry, ConsentLedger, PersonConsent, PersonRef, RecordConsentInput } from './ports';
@@ -127,8 +128,10 @@ export class TypeOrmConsentLedger implements ConsentLedger {
     return personsChangedSince(this.deps.dataSource, this.deps.gate, CONSENT_ENTRY_ENTITY, since);
   }
 
-  private rows(personBidx: string): Promise<ConsentEntryRow[]> {
-    return this.deps.gate.run(() => this.deps.dataSource.getRepository<ConsentEntryRow>(CONSENT_ENTRY_ENTITY).findBy({ personBidx }));
+  // A cache miss on an outbound message's path: a prepared statement, not the query builder.
+  private async rows(personBidx: string): Promise<ConsentEntryRow[]> {
+    const properties = this.deps.dataSource.getMetadata(CONSENT_ENTRY_ENTITY).columns.map((c) => c.propertyName);
+    return (await this.deps.gate.run(() => selectWhereIn(this.deps.dataSource.manager, CONSENT_ENTRY_ENTITY, properties, 'personBidx', [personBidx]))) as unknown as ConsentEntryRow[];
   }
 
   private rowsFor(input: RecordConsentInput, personBidx: string, recordId: string, recordedAt: number): ConsentEntryRow[] {
