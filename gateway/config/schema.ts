@@ -87,6 +87,8 @@ const databaseSchema = z.discriminatedUnion('type', [
     type: z.literal('postgres'),
     url: z.string().startsWith('postgres'),
     poolSize: z.number().int().min(1).max(200).default(20),
+    /** Connections kept open while idle (at most poolSize): a burst after a quiet spell then finds them ready instead of connecting and re-preparing statements. */
+    poolMin: z.number().int().min(0).max(200).default(10),
     /** Hot-path statements as named prepared statements (parsed and planned once per connection). Turn off behind a transaction-pooling PgBouncer older than 1.21. */
     preparedStatements: z.boolean().default(true),
   }),

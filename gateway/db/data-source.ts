@@ -15,7 +15,7 @@ import { applySqlitePragmas, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-pragmas';
  */
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
-  | { type: 'postgres'; url: string; poolSize?: number; preparedStatements?: boolean }
+  | { type: 'postgres'; url: string; poolSize?: number; poolMin?: number; preparedStatements?: boolean }
   | {
       type: 'mssql';
       host: string;
@@ -63,7 +63,7 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
         ...(config.poolSize ? { poolSize: config.poolSize } : {}),
         // Bounded waits: a partitioned or hung server must surface as an error, not as requests piling up.
         connectTimeoutMS: 5000,
-        extra: { keepAlive: true, statement_timeout: 30000, idle_in_transaction_session_timeout: 60000 },
+        extra: { keepAlive: true, statement_timeout: 30000, idle_in_transaction_session_timeout: 60000, min: Math.min(config.poolMin ?? 0, config.poolSize ?? 10) },
       };
     case 'mssql':
       return {
