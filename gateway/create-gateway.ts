@@ -26,6 +26,7 @@ import { ConnectionGate } from './db/connection-gate';
 import { createQueue } from './queue/create-queue';
 import type { JobQueue } from './queue/job-queue';
 import { createLogger } from './observability/logger';
+import { metricsSource } from './observability/cluster-metrics';
 import { createMetrics, type GatewayMetrics } from './observability/metrics';
 import type { AccountRuntime, InboundDeps } from './commands/inbound-deps';
 import { deliverOutboxRow } from './commands/deliver-outbox-row';
@@ -336,7 +337,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   let shuttingDown = false;
   const app = new Koa({ proxy: false });
   app.use(errorMiddleware(logger));
-  const ops = opsRoutes(metrics.registry, [
+  const ops = opsRoutes(metricsSource(metrics.registry), [
     { name: 'database', check: async () => { await dataSource.query('SELECT 1'); return { ok: true }; } },
     { name: 'queue', check: () => queue.health() },
   ], () => shuttingDown);

@@ -1,14 +1,13 @@
 /** Operations routes: liveness, readiness (database and queue), Prometheus metrics. */
 import Router from '@koa/router';
-import type { Registry } from 'prom-client';
 
 export interface ReadinessProbe {
   name: string;
   check(): Promise<{ ok: boolean; detail?: string }>;
 }
 
-/** /healthz (process alive), /readyz (every probe ok), /metrics. */
-export function opsRoutes(registry: Registry, probes: ReadinessProbe[], isShuttingDown: () => boolean): Router {
+/** /healthz (process alive), /readyz (every probe ok), /metrics (the whole host's, in a cluster: observability/cluster-metrics.ts). */
+export function opsRoutes(metrics: { contentType: string; text(): Promise<string> }, probes: ReadinessProbe[], isShuttingDown: () => boolean): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -30,8 +29,8 @@ export function opsRoutes(registry: Registry, probes: ReadinessProbe[], isShutti
     ctx.body = { status: ready ? 'ready' : 'not-ready', shuttingDown, checks: results };
   });
   router.get('/metrics', async (ctx) => {
-    ctx.type = registry.contentType;
-    ctx.body = await registry.metrics();
+    ctx.type = metrics.contentType;
+    ctx.body = await metrics.text();
   });
   return router;
 }

@@ -11,6 +11,7 @@ import type { GatewayConfig } from '../config/schema';
 import { createGateway, type Gateway } from '../create-gateway';
 import { FileKeyStore } from '../archive/crypto/file-key-store';
 import { ensureDevPki } from '../../certs/pki';
+import { serveClusterMetrics } from '../observability/cluster-metrics';
 
 /** Set by the primary for each worker; not a CGW_ variable, so configuration never reads it. */
 const WORKER_INDEX_ENV = 'GATEWAY_WORKER_INDEX';
@@ -38,6 +39,8 @@ async function runPrimary(config: GatewayConfig, logger: Logger, count: number):
   // Created once here: workers starting together would race to create them.
   if (!existsSync(config.keys.path)) FileKeyStore.init(config.keys.path);
   ensureDevPki(config.archive.pkiDir);
+  // A worker answering a scrape asks here for every worker's metrics.
+  serveClusterMetrics();
   let stopping = false;
   const fork = (index: number): Promise<void> =>
     new Promise((resolve, reject) => {
