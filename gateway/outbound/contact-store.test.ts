@@ -45,38 +45,3 @@ describe('follower view written by two replicas (postgres)', () => {
     expect(errors.every((e) => e instanceof Error)).toBe(true);
   });
 });
-
-describe('follower rows read for several messages at once (postgres)', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await openTestDatabase('postgres');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-
-  it('answers every message asking in the same turn from one read, each as if asked alone', async () => {
-    const row = (accountId: string, openidBidx: string): OaContactRow => ({ accountId, openidBidx, subscribed: 1, windowTrigger: 'message', windowAt: 5, sentSince: 0, updatedAt: 5 });
-    await db.dataSource.getRepository<OaContactRow>(OA_CONTACT_ENTITY).insert([row('oa-1', 'a'), row('oa-1', 'b'), row('oa-2', 'c'), row('oa-2', 'a')]);
-    let reads = 0;
-    const gate = new ConnectionGate(false);
-    const counted = { run: <T>(work: () => Promise<T>) => ((reads += 1), gate.run(work)) } as ConnectionGate;
-    const store = new ContactStore(db.dataSource, counted, { now: Date.now });
-    const [one, two, three, none] = await Promise.all([
-      store.followers('oa-1', ['a', 'b', 'b']),
-      store.followers('oa-1', ['a', 'c']), // c is oa-2's follower only: elsewhere
-      store.followers('oa-2', ['a', 'nobody']), // a is on oa-2 too: here, not elsewhere
-      store.followers('oa-3', []),
-    ]);
-    expect(reads).toBe(1);
-    expect([...one.here.keys()].sort()).toEqual(['a', 'b']);
-    expect(one.elsewhere).toBe(false);
-    expect([...two.here.keys()]).toEqual(['a']);
-    expect(two.elsewhere).toBe(true);
-    expect([...three.here.keys()]).toEqual(['a']);
-    expect(three.here.get('a')).toMatchObject({ accountId: 'oa-2' });
-    expect(three.elsewhere).toBe(false);
-    expect(none).toEqual({ accountId: 'oa-3', here: new Map(), elsewhere: false });
-    await store.close();
-  });
-});

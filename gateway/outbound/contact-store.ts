@@ -36,17 +36,8 @@ export interface FollowerRows {
 
 const MAX_QUEUED = 100_000;
 
-interface FollowerQuestion {
-  accountId: string;
-  openids: string[];
-  resolve: (rows: FollowerRows) => void;
-  reject: (err: unknown) => void;
-}
-
 export class ContactStore {
   private queue: ContactObservation[] = [];
-  /** followers() calls of this turn of the event loop, answered by one read. */
-  private asking: FollowerQuestion[] = [];
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
@@ -147,42 +138,20 @@ export class ContactStore {
   }
 
   /**
-   * What inbound traffic showed of these followers: their rows on this
-   * account (the window view reads them) and whether any is known on another
-   * account and never on this one (then it cannot belong here). The reads
-   * of every message that asks in the same turn of the event loop go out as
-   * one query per 1,000 openids: a busy gateway asks for a few messages'
-   * followers at once, and each statement costs more than its rows.
+   * What inbound traffic showed of these followers, in one query per 1,000
+   * (a mass send lists up to 10,000): their rows on this account (the
+   * window view reads them) and whether any is known on another account and
+   * never on this one (then it cannot belong here).
    */
-  followers(accountId: string, openidBidxs: readonly string[]): Promise<FollowerRows> {
-    return new Promise<FollowerRows>((resolve, reject) => {
-      this.asking.push({ accountId, openids: [...new Set(openidBidxs)], resolve, reject });
-      if (this.asking.length === 1) setImmediate(() => void this.readAsked());
-    });
-  }
-
-  private async readAsked(): Promise<void> {
-    const asked = this.asking.splice(0);
-    try {
-      const rows = new Map<string, OaContactRow[]>();
-      for (const part of chunk([...new Set(asked.flatMap((a) => a.openids))], 1000)) {
-        const read = (await this.gate.run(() => selectWhereIn(this.dataSource.manager, OA_CONTACT_ENTITY, CONTACT_PROPERTIES, 'openidBidx', part))) as unknown as OaContactRow[];
-        for (const r of read) rows.set(r.openidBidx, [...(rows.get(r.openidBidx) ?? []), r]);
-      }
-      for (const a of asked) {
-        const here = new Map<string, OaContactRow>();
-        let elsewhere = false;
-        for (const openid of a.openids) {
-          const known = rows.get(openid) ?? [];
-          const mine = known.find((r) => r.accountId === a.accountId);
-          if (mine) here.set(openid, mine);
-          else if (known.length > 0) elsewhere = true;
-        }
-        a.resolve({ accountId: a.accountId, here, elsewhere });
-      }
-    } catch (err) {
-      for (const a of asked) a.reject(err);
+  async followers(accountId: string, openidBidxs: readonly string[]): Promise<FollowerRows> {
+    const here = new Map<string, OaContactRow>();
+    let elsewhere = false;
+    for (const part of chunk([...new Set(openidBidxs)], 1000)) {
+      const rows = (await this.gate.run(() => selectWhereIn(this.dataSource.manager, OA_CONTACT_ENTITY, CONTACT_PROPERTIES, 'openidBidx', part))) as unknown as OaContactRow[];
+      for (const r of rows) if (r.accountId === accountId) here.set(r.openidBidx, r);
+      if (rows.some((r) => !here.has(r.openidBidx))) elsewhere = true;
     }
+    return { accountId, here, elsewhere };
   }
 
   /** Whether any of the openids is known on another account and never on this one. */
