@@ -20,6 +20,7 @@ import { blindIndex, timeBucket } from './crypto/blind-index';
 import { genesisHash, recordHash } from './crypto/chain';
 import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from './store';
 import type { AppendResult, ArchiveEntry, EffectTransaction, StoredRecord } from './types';
+import { RecentKeys } from './recent-keys';
 
 /** The callback's nonce was seen before with a different body: a replay. */
 export class NonceReplayError extends Error {
@@ -336,29 +337,5 @@ export class ArchiveWriter {
       await tx.setChainHead(shard, seq, hash, now);
     }
     return results;
-  }
-}
-
-/** The last `capacity` distinct keys added (oldest forgotten first), for "seen here lately?". */
-class RecentKeys {
-  private readonly ring: (string | undefined)[];
-  private readonly keys = new Set<string>();
-  private next = 0;
-
-  constructor(private readonly capacity: number) {
-    this.ring = new Array<string | undefined>(capacity);
-  }
-
-  has(key: string): boolean {
-    return this.keys.has(key);
-  }
-
-  add(key: string): void {
-    if (this.keys.has(key)) return;
-    const oldest = this.ring[this.next];
-    if (oldest !== undefined) this.keys.delete(oldest);
-    this.ring[this.next] = key;
-    this.keys.add(key);
-    this.next = (this.next + 1) % this.capacity;
   }
 }
