@@ -9,7 +9,7 @@ export interface ServerProcess {
   pid: number;
   /** Peak resident set size so far (VmHWM), MiB, summed over the process and its worker processes. */
   peakRssMb(): number;
-  /** CPU time (user + system) the process has used so far, ms. */
+  /** CPU time (user + system) the process and its worker processes have used so far, ms. */
   cpuMs(): number;
   stop(): Promise<void>;
 }
@@ -35,10 +35,10 @@ export async function startServerProcess(entry: string, args: string[] = [], nod
     pid: child.pid!,
     peakRssMb() {
       const hwm = (pid: string): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-      const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-      return Math.round([String(child.pid), ...children].reduce((kb, pid) => kb + hwm(pid), 0) / 1024);
+      return Math.round(withWorkers(child.pid!).reduce((kb, pid) => kb + hwm(pid), 0) / 1024);
     },
-    cpuMs: () => processCpuMs(child.pid!),
+    // A cluster's workers included (a worker that exited since is not: compare figures taken while they all run).
+    cpuMs: () => withWorkers(child.pid!).reduce((ms, pid) => ms + processCpuMs(Number(pid)), 0),
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
@@ -46,4 +46,9 @@ export async function startServerProcess(entry: string, args: string[] = [], nod
       clearTimeout(timer);
     },
   };
+}
+
+/** The process and its child processes (a cluster's workers). */
+function withWorkers(pid: number): string[] {
+  return [String(pid), ...readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)];
 }
