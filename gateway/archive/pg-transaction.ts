@@ -77,16 +77,18 @@ export class PgArchiveTransaction {
     this.begun = false;
   }
 
-  /** Roll back whatever was begun and give the connection back. */
+  /**
+   * Roll back whatever was begun and give the connection back. A connection
+   * that cannot even roll back is handed back broken, so the pool discards it;
+   * the caller keeps the error that brought it here.
+   */
   async release(): Promise<void> {
-    try {
-      if (this.begun) await this.send('ROLLBACK');
-    } finally {
-      const bookkeeping = this.runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
-      bookkeeping.isTransactionActive = false;
-      bookkeeping.transactionDepth = 0;
-      await this.runner.release();
-    }
+    let broken: Error | undefined;
+    if (this.begun) await this.send('ROLLBACK').catch((err: Error) => (broken = err));
+    const runner = this.runner as unknown as { isTransactionActive: boolean; transactionDepth: number; releasePostgresConnection(err?: Error): Promise<void> };
+    runner.isTransactionActive = false;
+    runner.transactionDepth = 0;
+    await runner.releasePostgresConnection(broken);
   }
 
   // Errors as TypeORM would raise them, so isUniqueViolation and the writer's rerun see no difference.
