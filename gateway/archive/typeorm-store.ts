@@ -6,7 +6,7 @@ import { PII_BINDING_ENTITY } from '../db/entities';
 import { isUniqueViolation } from '../db/errors';
 import { chunk, rowsPerStatement } from '../db/chunk';
 import { bulkInsert } from '../db/bulk-insert';
-import { insertRows, insertTogether, selectWhereIn, updateWhere, updateWhereIn } from '../db/statements';
+import { insertRows, selectWhereIn, updateWhere, updateWhereIn } from '../db/statements';
 import { ConnectionGate } from '../db/connection-gate';
 import { PgArchiveTransaction } from './pg-transaction';
 import type { ArchiveStore, ArchiveTransaction, NonceInsert, OutboxInsert } from './store';
@@ -93,8 +93,6 @@ class Tx implements ArchiveTransaction {
   private readonly inserts = new Map<string, Record<string, unknown>[]>();
   /** Effects' gathered updates not yet written, by shape (entity, key, other where values, set). */
   private readonly updates = new Map<string, GatheredUpdate>();
-  /** On PostgreSQL, the batch's records, outbox rows and nonces, written with the effects' inserts in one statement. */
-  private readonly rows: { table: string; columns: readonly string[]; values: unknown[][] }[] = [];
 
   /** `pg`: on PostgreSQL, the transaction's combined first and last round trips (pg-transaction.ts); TypeORM's transaction elsewhere. */
   constructor(private readonly m: EntityManager, private readonly lock: boolean, readonly nowMs: number, private readonly pg?: PgArchiveTransaction) {}
@@ -107,7 +105,7 @@ class Tx implements ArchiveTransaction {
 
   /** Write what the effects gathered: inserts first (an update may target a row inserted in this batch), then updates. */
   async flushGathered(): Promise<void> {
-    if (this.inserts.size === 0 && this.updates.size === 0 && this.rows.length === 0) return;
+    if (this.inserts.size === 0 && this.updates.size === 0) return;
     await this.pg?.begin();
     await this.flushInserts();
     for (const [shape, u] of this.updates) {
@@ -138,31 +136,14 @@ class Tx implements ArchiveTransaction {
     else this.updates.set(shape, { entity, key, where: rest, set, keys: [keyValue] });
   }
 
-  /**
-   * Write the gathered inserts: the batch's own rows (records, outbox, nonces) first, then the effects', one
-   * multi-row statement per table (within every driver's parameter limit), and on PostgreSQL all of them as one.
-   */
+  /** Write the gathered inserts: one multi-row statement per table (within every driver's parameter limit). */
   private async flushInserts(): Promise<void> {
-    await insertTogether(this.m, async (m, flushNow) => {
-      for (const r of this.rows.splice(0)) await bulkInsert(m, r.table, r.columns, r.values);
-      for (const [entity, rows] of this.inserts) {
-        this.inserts.delete(entity);
-        if (await insertRows(m, entity, rows)) continue;
-        await flushNow(); // what was collected goes first: a referenced row before the rows referring to it
-        const repo = this.m.getRepository(entity);
-        for (const part of chunk(rows, rowsPerStatement(repo.metadata.columns.length))) await repo.insert(part);
-      }
-    });
-  }
-
-  // The batch's own rows: gathered on PostgreSQL (written with the effects' inserts), written at once elsewhere.
-  private async insertOwn(table: string, columns: readonly string[], values: unknown[][]): Promise<void> {
-    if (this.pg) {
-      this.rows.push({ table, columns, values });
-      return;
+    for (const [entity, rows] of this.inserts) {
+      this.inserts.delete(entity);
+      if (await insertRows(this.m, entity, rows)) continue;
+      const repo = this.m.getRepository(entity);
+      for (const part of chunk(rows, rowsPerStatement(repo.metadata.columns.length))) await repo.insert(part);
     }
-    await this.ready();
-    await bulkInsert(this.m, table, columns, values);
   }
 
   async lockChainHead(shard: number): Promise<{ seq: number; hash: string }> {
@@ -210,18 +191,21 @@ class Tx implements ArchiveTransaction {
   }
 
   async insertRecords(rows: StoredRecord[], customers?: ReadonlyMap<string, string>): Promise<void> {
-    await this.insertOwn('archive_record', RECORD_COLUMNS, rows.map((r) => [
+    await this.ready();
+    await bulkInsert(this.m, 'archive_record', RECORD_COLUMNS, rows.map((r) => [
       r.id, r.shard, r.shardSeq, r.recordType, r.accountBidx, r.subjectBidx, (r.subjectBidx && customers?.get(r.subjectBidx)) || null, r.timeBucketBidx, r.dedupeBidx,
       r.keyId, r.wrappedKey, r.iv, r.ciphertext, r.prevHash, r.recordHash,
     ]));
   }
 
   async insertOutbox(rows: OutboxInsert[]): Promise<void> {
-    await this.insertOwn('outbox', OUTBOX_COLUMNS, rows.map((r) => [r.id, r.recordId, r.kind, r.target, 'pending', 0, r.nextAttemptAtMs, null, r.nowMs, r.nowMs, null]));
+    await this.ready();
+    await bulkInsert(this.m, 'outbox', OUTBOX_COLUMNS, rows.map((r) => [r.id, r.recordId, r.kind, r.target, 'pending', 0, r.nextAttemptAtMs, null, r.nowMs, r.nowMs, null]));
   }
 
   async insertNonces(rows: NonceInsert[]): Promise<void> {
-    await this.insertOwn('callback_nonce', ['nonce_key', 'body_hash', 'expires_at'], rows.map((r) => [r.key, r.bodyHash, r.expiresAtMs]));
+    await this.ready();
+    await bulkInsert(this.m, 'callback_nonce', ['nonce_key', 'body_hash', 'expires_at'], rows.map((r) => [r.key, r.bodyHash, r.expiresAtMs]));
   }
 
   async insert(entity: string, values: Record<string, unknown> | Record<string, unknown>[]): Promise<void> {

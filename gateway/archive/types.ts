@@ -25,11 +25,8 @@ export interface ArchiveEntry {
   nonce?: { key: string; bodyHash: string; expiresAtMs: number };
   /**
    * State the record justifies, written in the record's transaction (an
-   * outbound message's row, an approval). What it writes commits only when
-   * the record is new. It may run in an attempt that is then rolled back and
-   * rerun (a clash found at the insert), so it acts through `tx` only, or
-   * must not mind running twice. In a shared batch it must not fail for
-   * business reasons; see `exclusive`.
+   * outbound message's row, an approval). Runs only when the record is new.
+   * In a shared batch it must not fail for business reasons; see `exclusive`.
    */
   effects?: (tx: EffectTransaction, recordId: string) => Promise<void>;
   /** Commit this entry in a transaction of its own, so an effect that throws (a lost race, a state that moved on) fails only this entry. */

@@ -49,67 +49,8 @@ function statementName(sql: string): string {
   return name;
 }
 
-const COLLECTED = Symbol('INSERT statements collected by insertTogether');
-type Collecting = EntityManager & { [COLLECTED]?: { sql: string; params: unknown[] }[] };
-
-/**
- * Run the INSERTs that `write` issues (through runStatement: bulkInsert,
- * insertRows) as ONE statement on PostgreSQL, each a data-modifying WITH
- * clause of it: one round trip for a batch's rows of every table instead of
- * one per table. Foreign keys hold: PostgreSQL checks them at the end of the
- * statement. `flushNow` runs what was collected so far (before a write that
- * does not go through runStatement and must come after). Elsewhere the
- * statements run one by one as issued.
- */
-export async function insertTogether(manager: EntityManager, write: (m: EntityManager, flushNow: () => Promise<void>) => Promise<void>): Promise<void> {
-  if (manager.connection.options.type !== 'postgres') return write(manager, async () => undefined);
-  const collected: { sql: string; params: unknown[] }[] = [];
-  const collecting = Object.create(manager, { [COLLECTED]: { value: collected } }) as EntityManager;
-  const flushNow = () => runCombined(manager, collected.splice(0));
-  await write(collecting, flushNow);
-  await flushNow();
-}
-
-const PG_MAX_PARAMETERS = 65_535;
-
-async function runCombined(manager: EntityManager, statements: { sql: string; params: unknown[] }[]): Promise<void> {
-  let group: { sql: string; params: unknown[] }[] = [];
-  let count = 0;
-  const run = async () => {
-    if (group.length === 1) await runStatement(manager, group[0]!.sql, group[0]!.params);
-    else if (group.length > 1) {
-      let offset = 0;
-      // Renumber each statement's $n after the ones before it (the texts carry no literals, so every $ is a placeholder).
-      const texts = group.map((st) => {
-        const text = st.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-        offset += st.params.length;
-        return text;
-      });
-      const last = texts.pop()!;
-      await runStatement(manager, `WITH ${texts.map((t, i) => `w${i} AS (${t})`).join(', ')} ${last}`, group.flatMap((st) => st.params));
-    }
-    group = [];
-    count = 0;
-  };
-  for (const st of statements) {
-    if (st.sql.includes("'")) throw new Error('insertTogether: statements must not carry literals');
-    if (count + st.params.length > PG_MAX_PARAMETERS) await run();
-    group.push(st);
-    count += st.params.length;
-  }
-  await run();
-}
-
 /** Run one statement in `manager`'s transaction (or on the pool): rows for a SELECT, the affected count for an UPDATE. */
 export async function runStatement(manager: EntityManager, sql: string, params: unknown[]): Promise<{ rows: Row[]; affected: number }> {
-  const collected = (manager as Collecting)[COLLECTED];
-  if (collected) {
-    if (sql.startsWith('INSERT ')) {
-      collected.push({ sql, params });
-      return { rows: [], affected: params.length > 0 ? 1 : 0 };
-    }
-    await runCombined(Object.getPrototypeOf(manager) as EntityManager, collected.splice(0));
-  }
   const ds = manager.connection;
   if (ds.options.type === 'postgres') {
     const inTransaction = manager.queryRunner as unknown as Runner | undefined;
