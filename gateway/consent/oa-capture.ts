@@ -64,10 +64,21 @@ export function oaConsentCapture(deps: OaCaptureDeps): OaCapture {
     const key = `${event.accountId}|${personBidx}`;
     const last = noticed.get(key);
     if (last !== undefined && deps.now() - last < RESEND_AFTER_MS) return;
-    const consent = await deps.ledger.currentByIndex(personBidx);
-    if (!noticeDue(consent)) return;
+    // Claimed before the ledger read: a follow and a first message arriving together must not both send one.
     noticed.set(key, deps.now());
     if (noticed.size > 100_000) noticed.delete(noticed.keys().next().value!);
+    let consent: PersonConsent;
+    try {
+      consent = await deps.ledger.currentByIndex(personBidx);
+    } catch (err) {
+      noticed.delete(key); // a later event tries again
+      throw err;
+    }
+    if (!noticeDue(consent)) {
+      // Nothing to ask now; a later event may find consent stale or withdrawn and ask then.
+      noticed.delete(key);
+      return;
+    }
     // The notice goes out in the window the follow or message just opened: that window must be on record first.
     await deps.windowsStored();
     const language: ConsentLanguage = event.fields.lang === 'en' ? 'en' : 'zh-CN';
