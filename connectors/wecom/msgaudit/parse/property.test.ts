@@ -79,7 +79,8 @@ const messageShaped = fc.record({
   user: usually(fc.constant('rm.zhang')),
   payload: anyJson,
 }, { requiredKeys: ['msgid', 'action', 'msgtype'] }).chain((m) => {
-  const spec = typeof m.msgtype === 'string' ? MESSAGE_TYPES[m.msgtype as keyof typeof MESSAGE_TYPES] : undefined;
+  // Own keys only: a random msgtype such as "constructor" names no type (it would find Object's own members).
+  const spec = typeof m.msgtype === 'string' && Object.hasOwn(MESSAGE_TYPES, m.msgtype) ? MESSAGE_TYPES[m.msgtype as keyof typeof MESSAGE_TYPES] : undefined;
   if (!spec) return fc.constant(m as Record<string, unknown>);
   // A payload with the type's own wire fields, each usually of its right form, sometimes anything.
   const fields = Object.fromEntries(spec.fields.map((rule) => [rule.wire, fc.oneof({ arbitrary: plausible(rule.kind), weight: 8 }, { arbitrary: anyJson, weight: 1 })]));
